@@ -1,0 +1,61 @@
+// Options of the process and its HTTP server: the `[daemon]` and `[server]`
+// config sections.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace tickcast::config {
+
+struct DaemonOptions {
+  // Where models, checkpoints and bar logs live. Created if missing; the
+  // daemon refuses to start if it cannot write there. Relative paths are
+  // relative to the working directory.
+  // Default: "/var/lib/tickcast" (systemd's StateDirectory=tickcast).
+  std::string state_dir = "/var/lib/tickcast";
+
+  // Least severe log level written to stderr: trace, debug, info, warn,
+  // error. Changes on SIGHUP. Default: "info".
+  std::string log_level = "info";
+
+  // Threads running the io_context (feeds and server). Default: 1.
+  int network_threads = 1;
+
+  // Threads running background training jobs. Default: 1.
+  int train_threads = 1;
+
+  // How long a graceful stop (SIGTERM, SIGINT) may take before the daemon
+  // exits anyway. Changes on SIGHUP. Default: 10 s. Range: 100 ms to 5 min.
+  std::chrono::nanoseconds shutdown_timeout = std::chrono::seconds(10);
+};
+
+struct ServerOptions {
+  // Address and port of the HTTP server (/metrics, /healthz, /readyz and,
+  // later, /v1/stream): "IPv4:port" or "[IPv6]:port". Port 0 picks a free
+  // port and logs it. Default: "127.0.0.1:9464".
+  std::string listen = "127.0.0.1:9464";
+
+  // Connections served at once; more are answered 503 and closed.
+  // Changes on SIGHUP. Default: 256. Range: 1 to 100000.
+  int max_connections = 256;
+
+  // Largest request header accepted; larger is answered 431.
+  // Changes on SIGHUP. Default: 8 KiB. Range: 1 KiB to 1 MiB.
+  std::int64_t max_header_bytes = 8 << 10;
+
+  // Largest request body accepted; larger is answered 413.
+  // Changes on SIGHUP. Default: 16 KiB. Range: 0 to 16 MiB.
+  std::int64_t max_body_bytes = 16 << 10;
+
+  // A connection idle this long between requests is closed.
+  // Changes on SIGHUP. Default: 30 s. Range: 1 s to 1 h.
+  std::chrono::nanoseconds idle_timeout = std::chrono::seconds(30);
+
+  // A request must arrive completely within this time once started, so a
+  // client trickling bytes (slowloris) cannot hold a connection.
+  // Changes on SIGHUP. Default: 10 s. Range: 100 ms to 5 min.
+  std::chrono::nanoseconds request_timeout = std::chrono::seconds(10);
+};
+
+}  // namespace tickcast::config

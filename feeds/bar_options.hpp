@@ -1,0 +1,37 @@
+// Options of the resampler and the bar log: the `[bars]` config section.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace tickcast::feeds {
+
+struct BarOptions {
+  // Length of one bar, aligned to the Unix epoch.
+  // Default: 1 min. Range: 1 s to 1 day, a whole number of seconds.
+  std::chrono::nanoseconds interval = std::chrono::minutes(1);
+
+  // How far behind the newest exchange time a trade may arrive and still
+  // count in its bar. Larger values delay every bar by the same amount.
+  // Default: 2 s. REQUIRES: at most `interval`.
+  std::chrono::nanoseconds allowed_lateness = std::chrono::seconds(2);
+
+  // What happens to a trade that arrives after its bar closed: "drop" counts
+  // and discards it; "revise" re-publishes the bar as a revision.
+  // Default: "drop".
+  std::string late_policy = "drop";
+
+  // The bar log is fsynced at least this often: a crash loses at most this
+  // much of the newest bars. Default: 1 s. Range: 0 (every bar) to 1 min.
+  std::chrono::nanoseconds fsync_interval = std::chrono::seconds(1);
+
+  // Bar-log segments older than this are deleted. Default: 30 days.
+  std::chrono::nanoseconds retention = std::chrono::hours(24 * 30);
+
+  // A bar-log segment is closed and a new one started at this size.
+  // Default: 64 MiB. Range: 64 KiB to 4 GiB.
+  std::int64_t segment_bytes = 64 << 20;
+};
+
+}  // namespace tickcast::feeds

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package tickcast needs to build, test and benchmark.
+# Idempotent: packages already present are skipped by apt; safe to run twice.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config git
+  clang-14 libclang-rt-14-dev clang-format clang-tidy
+  # libraries
+  libboost1.81-dev libboost-url1.81-dev libssl-dev
+  libsimdjson-dev libeigen3-dev prometheus-cpp-dev libtomlplusplus-dev
+  libspdlog-dev libfmt-dev libsystemd-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # test and reference tools: promtool and a real Prometheus server,
+  # systemd-analyze, curl, and Debian's Python for reference numbers
+  prometheus systemd curl procps
+  python3 python3-websockets
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+if ((${#missing[@]} == 0)); then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "install-deps: installing ${missing[*]}"
+$SUDO apt-get update -q
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
