@@ -1,0 +1,19 @@
+#include "daemon/subcommands.hpp"
+
+#include <array>
+
+namespace tickcast::daemon {
+
+std::span<const Subcommand> subcommands() {
+  static constexpr std::array kTable{
+      Subcommand{"run", "run the daemon: feeds, bars, forecasts, HTTP server", run_main},
+      Subcommand{"check-config", "validate a config file and print the effective config",
+                 check_config_main},
+      Subcommand{"config-reference", "print every config key with its default as Markdown",
+                 config_reference_main},
+      Subcommand{"version", "print the version and the commit it was built from", version_main},
+  };
+  return kTable;
+}
+
+}  // namespace tickcast::daemon
