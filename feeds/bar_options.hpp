@@ -22,6 +22,12 @@ struct BarOptions {
   // Default: "drop".
   std::string late_policy = "drop";
 
+  // How many closed bars stay revisable: their trade ids are kept so a late
+  // duplicate is still recognised, and under "revise" a late trade for one of
+  // them re-publishes it. Later trades are dropped (and counted) either way.
+  // Default: 16. Range: 1 to 1024.
+  int revision_horizon_bars = 16;
+
   // The bar log is fsynced at least this often: a crash loses at most this
   // much of the newest bars. Default: 1 s. Range: 0 (every bar) to 1 min.
   std::chrono::nanoseconds fsync_interval = std::chrono::seconds(1);

@@ -79,6 +79,9 @@ struct Bar {
   std::uint64_t last_trade_id = 0;
   std::uint64_t sequence = 0;  // per symbol, consecutive across bars
   BarStatus status = BarStatus::kTraded;
+  // 0 when the bar first closes; n for its n-th revision by late trades
+  // (bars.late_policy = "revise"). A revision keeps the bar's sequence.
+  std::uint32_t revision = 0;
 };
 
 }  // namespace tickcast
