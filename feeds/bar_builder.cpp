@@ -27,7 +27,7 @@ void BarBuilder::fill(std::int64_t interval_ns, double previous_close, Bar& bar)
   bar.vwap = volume_ > 0 ? quote_volume_ / volume_ : close_;
   bar.first_trade_time_ns = first_time_;
   bar.last_trade_time_ns = last_time_;
-  bar.first_trade_id = first_id_;
+  bar.first_trade_id = first_covered_id_;
   bar.last_trade_id = last_id_;
 }
 

@@ -13,6 +13,18 @@
 
 namespace tickcast::feeds {
 
+// The exchange's first trade id covered by `trade`: an aggregated trade
+// (Trade::first_trade_id set) stands for first_trade_id..trade_id.
+template <class T>
+constexpr std::uint64_t first_id_of(const T& trade) {
+  if constexpr (requires { trade.first_trade_id; }) {
+    if (trade.first_trade_id != 0 && trade.first_trade_id < trade.trade_id) {
+      return trade.first_trade_id;
+    }
+  }
+  return trade.trade_id;
+}
+
 class BarBuilder {
  public:
   // Starts bucket `index` afresh, keeping allocated memory.
@@ -30,6 +42,7 @@ class BarBuilder {
       open_ = high_ = low_ = close_ = trade.price;
       first_time_ = last_time_ = t;
       first_id_ = last_id_ = id;
+      first_covered_id_ = first_id_of(trade);
     } else {
       if (trade.price > high_) high_ = trade.price;
       if (trade.price < low_) low_ = trade.price;
@@ -37,6 +50,7 @@ class BarBuilder {
         open_ = trade.price;
         first_time_ = t;
         first_id_ = id;
+        first_covered_id_ = first_id_of(trade);
       }
       if (t > last_time_ || (t == last_time_ && id > last_id_)) {
         close_ = trade.price;
@@ -68,6 +82,7 @@ class BarBuilder {
   double volume_ = 0, quote_volume_ = 0, buy_volume_ = 0, sell_volume_ = 0;
   std::int64_t first_time_ = 0, last_time_ = 0;
   std::uint64_t first_id_ = 0, last_id_ = 0;
+  std::uint64_t first_covered_id_ = 0;  // first id the first trade stands for
   TradeIdSet ids_;
 };
 

@@ -104,7 +104,7 @@ TradeOutcome Resampler::on_trade(const Trade& trade) {
   raise_watermark(t - options_.allowed_lateness_ns, now_ns);
 
   BarBuilder& builder = open_[index & 1];
-  if (!builder.ids().insert(trade.trade_id)) {
+  if (!builder.ids().insert_range(first_id_of(trade), trade.trade_id)) {
     bump(stats_.duplicate_trades);
     return TradeOutcome::kDuplicate;
   }
@@ -122,7 +122,7 @@ TradeOutcome Resampler::on_late_trade(const Trade& trade, std::int64_t index, st
   }
   ClosedBar& closed = closed_slot(index);
   const bool revisable = closed.valid && closed.builder.index() == index;
-  if (revisable && !closed.builder.ids().insert(trade.trade_id)) {
+  if (revisable && !closed.builder.ids().insert_range(first_id_of(trade), trade.trade_id)) {
     bump(stats_.duplicate_trades);
     return TradeOutcome::kDuplicate;
   }

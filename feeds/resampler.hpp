@@ -22,7 +22,10 @@
 //           A gap bar keeps whatever trades it has; an empty one is priced
 //           like a quiet bar.
 // Within an open bar, arrival order does not matter: open/close follow trade
-// time, ties by trade id, and an id already counted is ignored.
+// time, ties by trade id, and an id already counted is ignored. An aggregated
+// trade (Trade::first_trade_id..trade_id) counts for all the ids it covers;
+// it is a duplicate if any of them was counted, and Bar::first_trade_id is
+// the first id the bar's first trade covers.
 // A trade for a closed bar is late: it is counted, and per late_policy dropped
 // or applied to the bar, which is then emitted again as a revision (same
 // sequence, revision + 1; a quiet bar becomes traded, a gap stays a gap).

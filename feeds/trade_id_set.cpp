@@ -40,4 +40,23 @@ bool TradeIdSet::insert_slow(std::uint64_t id) {
   return true;
 }
 
+bool TradeIdSet::insert_range_slow(std::uint64_t first, std::uint64_t last) {
+  auto next = first_after(ranges_, last);  // every range before it starts <= last
+  if (next != ranges_.begin() && std::prev(next)->last >= first) return false;  // overlap
+  // No range touches [first, last]; join the neighbours that are adjacent.
+  const bool joins_prev = next != ranges_.begin() && std::prev(next)->last + 1 == first;
+  const bool joins_next = next != ranges_.end() && next->first == last + 1;
+  if (joins_prev && joins_next) {
+    std::prev(next)->last = next->last;
+    ranges_.erase(next);
+  } else if (joins_prev) {
+    std::prev(next)->last = last;
+  } else if (joins_next) {
+    next->first = first;
+  } else {
+    ranges_.insert(next, Range{first, last});
+  }
+  return true;
+}
+
 }  // namespace tickcast::feeds

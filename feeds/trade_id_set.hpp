@@ -35,6 +35,18 @@ class TradeIdSet {
     return true;
   }
 
+  // Adds the ids first..last (an aggregated trade stands for several of the
+  // exchange's trades). Returns false (and changes nothing) when any of them
+  // was already present. REQUIRES: first <= last.
+  [[nodiscard]] bool insert_range(std::uint64_t first, std::uint64_t last) {
+    if (first == last) return insert(first);
+    if (!ranges_.empty() && first == ranges_.back().last + 1) {
+      ranges_.back().last = last;
+      return true;
+    }
+    return insert_range_slow(first, last);
+  }
+
   [[nodiscard]] bool contains(std::uint64_t id) const;
   [[nodiscard]] bool empty() const { return ranges_.empty(); }
   // REQUIRES: !empty().
@@ -49,6 +61,7 @@ class TradeIdSet {
 
  private:
   bool insert_slow(std::uint64_t id);
+  bool insert_range_slow(std::uint64_t first, std::uint64_t last);
 
   std::vector<Range> ranges_;
 };
