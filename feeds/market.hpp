@@ -29,6 +29,10 @@ struct Trade {
   std::string symbol;       // the exchange's own spelling, e.g. "BTCUSDT", "XBT/USD"
   std::string pair;         // normalized BASE-QUOTE, e.g. "BTC-USDT"
   std::uint64_t trade_id = 0;
+  // An aggregated trade (Binance aggTrade) stands for the exchange's trades
+  // first_trade_id..trade_id; a single trade has first_trade_id == trade_id.
+  // 0 means "same as trade_id", so code that builds a Trade may ignore it.
+  std::uint64_t first_trade_id = 0;
   double price = 0;
   double qty = 0;
   Side side = Side::kBuy;            // the aggressor's side
