@@ -86,13 +86,16 @@ ArgParser::Outcome ArgParser::parse(std::span<const std::string_view> args) {
     if (s.default_value) {
       values_[s.name] = *s.default_value;
     } else if (s.required) {
-      return fail(s.positional ? "missing argument " + s.name : "missing required flag --" + s.name);
+      return fail(s.positional ? "missing argument " + s.name
+                               : "missing required flag --" + s.name);
     }
   }
   return Outcome::kOk;
 }
 
-bool ArgParser::has(std::string_view name) const { return values_.find(name) != values_.end(); }
+bool ArgParser::has(std::string_view name) const {
+  return values_.find(name) != values_.end();
+}
 
 std::string ArgParser::get(std::string_view name) const {
   auto it = values_.find(name);
@@ -120,8 +123,9 @@ std::string ArgParser::usage() const {
   if (has_optional_flags) out << " [options]";
   out << "\n\n" << summary_ << "\n\n";
   for (const Spec& s : specs_) {
-    std::string left = s.positional ? "  " + s.name
-                                    : "  --" + s.name + (s.value_name.empty() ? "" : " " + s.value_name);
+    std::string left = s.positional
+                           ? "  " + s.name
+                           : "  --" + s.name + (s.value_name.empty() ? "" : " " + s.value_name);
     out << left;
     out << std::string(left.size() < 28 ? 28 - left.size() : 1, ' ') << s.help;
     if (s.default_value) out << " (default: " << *s.default_value << ")";

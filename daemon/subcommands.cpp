@@ -11,6 +11,8 @@ std::span<const Subcommand> subcommands() {
                  check_config_main},
       Subcommand{"config-reference", "print every config key with its default as Markdown",
                  config_reference_main},
+      Subcommand{"resample", "turn a trades CSV into bars CSV, offline", resample_main},
+      Subcommand{"decode", "decode recorded exchange frames into trades as CSV", decode_main},
       Subcommand{"version", "print the version and the commit it was built from", version_main},
   };
   return kTable;

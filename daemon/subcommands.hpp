@@ -23,5 +23,7 @@ int run_main(std::span<const std::string_view> args);
 int check_config_main(std::span<const std::string_view> args);
 int config_reference_main(std::span<const std::string_view> args);
 int version_main(std::span<const std::string_view> args);
+int decode_main(std::span<const std::string_view> args);
+int resample_main(std::span<const std::string_view> args);
 
 }  // namespace tickcast::daemon

@@ -1,0 +1,167 @@
+#include "config/sections.hpp"
+
+#include <chrono>
+#include <limits>
+
+namespace tickcast::config {
+namespace {
+
+using std::chrono::hours;
+using std::chrono::milliseconds;
+using std::chrono::minutes;
+using std::chrono::nanoseconds;
+using std::chrono::seconds;
+
+constexpr hours kDay{24};
+
+}  // namespace
+
+const Section<DaemonOptions>& daemon_section() {
+  static const auto section = [] {
+    Section<DaemonOptions> s("daemon");
+    s.text(
+        {.key = "state_dir", .doc = "directory for checkpoints and bar logs; created if missing"},
+        &DaemonOptions::state_dir);
+    s.text({.key = "log_level", .doc = "least severe level logged to stderr", .live = true},
+           &DaemonOptions::log_level, {"trace", "debug", "info", "warn", "error"});
+    s.integer({.key = "network_threads", .doc = "threads running the network io_context"},
+              &DaemonOptions::network_threads, 1, 64);
+    s.integer({.key = "train_threads", .doc = "threads running background training jobs"},
+              &DaemonOptions::train_threads, 1, 64);
+    s.duration({.key = "shutdown_timeout",
+                .doc = "longest a graceful stop may take before the daemon exits anyway",
+                .live = true},
+               &DaemonOptions::shutdown_timeout, milliseconds(100), minutes(5));
+    return s;
+  }();
+  return section;
+}
+
+const Section<ServerOptions>& server_section() {
+  static const auto section = [] {
+    Section<ServerOptions> s("server");
+    s.text(
+        {.key = "listen", .doc = "HTTP address \"IPv4:port\" or \"[IPv6]:port\"; port 0 picks one"},
+        &ServerOptions::listen);
+    s.integer(
+        {.key = "max_connections", .doc = "connections served at once; more get 503", .live = true},
+        &ServerOptions::max_connections, 1, 100'000);
+    s.bytes(
+        {.key = "max_header_bytes", .doc = "largest request header; larger gets 431", .live = true},
+        &ServerOptions::max_header_bytes, 1 << 10, 1 << 20);
+    s.bytes({.key = "max_body_bytes", .doc = "largest request body; larger gets 413", .live = true},
+            &ServerOptions::max_body_bytes, 0, 16 << 20);
+    s.duration({.key = "idle_timeout",
+                .doc = "an idle connection is closed after this long",
+                .live = true},
+               &ServerOptions::idle_timeout, seconds(1), hours(1));
+    s.duration({.key = "request_timeout",
+                .doc = "a started request must be complete within this time (slowloris guard)",
+                .live = true},
+               &ServerOptions::request_timeout, milliseconds(100), minutes(5));
+    return s;
+  }();
+  return section;
+}
+
+const Section<feeds::FeedOptions>& feed_section() {
+  using feeds::FeedOptions;
+  static const auto section = [] {
+    Section<FeedOptions> s("feeds");
+    s.text({.key = "exchange", .doc = "the exchange dialect", .required = true},
+           &FeedOptions::exchange, {"binance", "coinbase", "kraken", "bitstamp", "okx", "bybit"});
+    s.text_list(
+        {.key = "symbols", .doc = "symbols in the exchange's own spelling", .required = true},
+        &FeedOptions::symbols, {}, 1);
+    s.text({.key = "url", .doc = "endpoint override, ws:// or wss://; empty: the exchange's own"},
+           &FeedOptions::url);
+    s.text({.key = "ca_file", .doc = "extra trusted CA certificates (PEM) for wss://"},
+           &FeedOptions::ca_file);
+    s.text({.key = "channel",
+            .doc = "trade channel where there are several (binance: trade, aggTrade)"},
+           &FeedOptions::channel);
+    s.duration({.key = "stale_after", .doc = "recycle a connection silent for this long"},
+               &FeedOptions::stale_after, seconds(1), hours(1));
+    s.duration({.key = "backoff_initial", .doc = "second reconnect delay, doubled each failure"},
+               &FeedOptions::backoff_initial, milliseconds(1), minutes(1));
+    s.duration({.key = "backoff_max", .doc = "longest reconnect delay"}, &FeedOptions::backoff_max,
+               milliseconds(1), hours(1));
+    s.duration({.key = "rotate_after",
+                .doc = "open a replacement connection after this long; 0s disables"},
+               &FeedOptions::rotate_after, nanoseconds(0), 7 * kDay);
+    return s;
+  }();
+  return section;
+}
+
+const Section<feeds::BarOptions>& bars_section() {
+  using feeds::BarOptions;
+  static const auto section = [] {
+    Section<BarOptions> s("bars");
+    s.duration({.key = "interval", .doc = "bar length, aligned to the Unix epoch"},
+               &BarOptions::interval, seconds(1), kDay);
+    s.duration({.key = "allowed_lateness",
+                .doc = "how late a trade may arrive and still count; at most one interval"},
+               &BarOptions::allowed_lateness, nanoseconds(0), kDay);
+    s.text({.key = "late_policy", .doc = "trades after their bar closed: drop, or revise the bar"},
+           &BarOptions::late_policy, {"drop", "revise"});
+    s.duration({.key = "fsync_interval",
+                .doc = "bar log fsync period: the most a crash can lose; 0s syncs every bar"},
+               &BarOptions::fsync_interval, nanoseconds(0), minutes(1));
+    s.duration({.key = "retention", .doc = "bar-log segments older than this are deleted"},
+               &BarOptions::retention, hours(1), 3650 * kDay);
+    s.bytes({.key = "segment_bytes", .doc = "bar-log segment size before a new one starts"},
+            &BarOptions::segment_bytes, 64 << 10, std::int64_t{4} << 30);
+    return s;
+  }();
+  return section;
+}
+
+const Section<model::ModelOptions>& model_section() {
+  using model::ModelOptions;
+  static const auto section = [] {
+    Section<ModelOptions> s("model");
+    s.integer({.key = "layers", .doc = "stacked LSTM layers"}, &ModelOptions::layers, 1, 8);
+    s.integer({.key = "hidden", .doc = "hidden and cell state size"}, &ModelOptions::hidden, 1,
+              1024);
+    s.text_list({.key = "features", .doc = "per-bar input features, by name"},
+                &ModelOptions::features,
+                {"log_return", "log_range", "log_body", "log_volume", "trade_count", "imbalance",
+                 "vwap_gap", "mask"},
+                1);
+    s.text({.key = "target", .doc = "what the head predicts: next log_return, or close price"},
+           &ModelOptions::target, {"log_return", "close"});
+    s.integer({.key = "seq_len", .doc = "truncated-BPTT sequence length in bars"},
+              &ModelOptions::seq_len, 2, 4096);
+    s.integer({.key = "batch", .doc = "sequences per mini-batch"}, &ModelOptions::batch, 1, 4096);
+    s.number({.key = "learning_rate", .doc = "Adam step size"}, &ModelOptions::learning_rate, 0.0,
+             1.0, /*min_exclusive=*/true);
+    s.integer(
+        {.key = "epochs", .doc = "most training epochs per job (early stopping may end sooner)"},
+        &ModelOptions::epochs, 1, 10'000);
+    s.integer({.key = "seed", .doc = "seed of initialisation and training"}, &ModelOptions::seed, 0,
+              std::numeric_limits<std::int64_t>::max());
+    s.text({.key = "loss", .doc = "training loss: mse, or huber (less swayed by outlier bars)"},
+           &ModelOptions::loss, {"mse", "huber"});
+    s.integer({.key = "warmup_steps",
+               .doc = "steps at the start of each window that warm (h, c) but are not scored"},
+              &ModelOptions::warmup_steps, 0, 4095);
+    s.integer({.key = "window_stride", .doc = "bars between the starts of training windows"},
+              &ModelOptions::window_stride, 1, 4096);
+    s.number({.key = "grad_clip", .doc = "global L2 norm gradients are clipped to; 0 disables"},
+             &ModelOptions::grad_clip, 0.0, 1e6);
+    s.number({.key = "weight_decay", .doc = "decoupled (AdamW) weight decay; 0 disables"},
+             &ModelOptions::weight_decay, 0.0, 0.999);
+    s.number({.key = "validation_fraction",
+              .doc = "chronological tail of the window held out for early stopping"},
+             &ModelOptions::validation_fraction, 0.01, 0.5);
+    s.integer({.key = "patience", .doc = "epochs without a better validation loss before stopping"},
+              &ModelOptions::patience, 1, 1000);
+    s.number({.key = "interval_coverage", .doc = "nominal coverage of the prediction interval"},
+             &ModelOptions::interval_coverage, 0.5, 0.999);
+    return s;
+  }();
+  return section;
+}
+
+}  // namespace tickcast::config

@@ -1,0 +1,37 @@
+// `tickcast check-config FILE`: validate a config and print what it means.
+#include <iostream>
+
+#include "config/config.hpp"
+#include "daemon/arg_parser.hpp"
+#include "daemon/subcommands.hpp"
+
+namespace tickcast::daemon {
+
+int check_config_main(std::span<const std::string_view> args) {
+  ArgParser parser("check-config",
+                   "Validates a config file. Prints the effective config (every key, defaults\n"
+                   "filled in) on success, or one line per error, with key and line, on failure.");
+  parser.positional("FILE", "the TOML config file");
+  parser.flag("quiet", "print nothing on success");
+  switch (parser.parse(args)) {
+    case ArgParser::Outcome::kHelpShown:
+      return 0;
+    case ArgParser::Outcome::kError:
+      return 2;
+    case ArgParser::Outcome::kOk:
+      break;
+  }
+  const std::string path = parser.get("FILE");
+  config::LoadResult loaded = config::load_config_file(path);
+  if (!loaded.config) {
+    for (const auto& error : loaded.errors) std::cerr << path << ": " << error.to_string() << '\n';
+    return 1;
+  }
+  if (!parser.has("quiet")) {
+    std::cout << "# " << path << " is valid. Effective configuration:\n\n"
+              << config::render_effective(*loaded.config);
+  }
+  return 0;
+}
+
+}  // namespace tickcast::daemon

@@ -1,0 +1,27 @@
+// `tickcast config-reference`: every config key as Markdown, from the schema
+// itself, so docs/configuration.md cannot drift from the code.
+#include <iostream>
+
+#include "config/config.hpp"
+#include "daemon/arg_parser.hpp"
+#include "daemon/subcommands.hpp"
+
+namespace tickcast::daemon {
+
+int config_reference_main(std::span<const std::string_view> args) {
+  ArgParser parser("config-reference",
+                   "Prints every config key, its type, range, default and whether SIGHUP\n"
+                   "applies it, as Markdown tables.");
+  switch (parser.parse(args)) {
+    case ArgParser::Outcome::kHelpShown:
+      return 0;
+    case ArgParser::Outcome::kError:
+      return 2;
+    case ArgParser::Outcome::kOk:
+      break;
+  }
+  std::cout << config::render_reference();
+  return 0;
+}
+
+}  // namespace tickcast::daemon

@@ -1,0 +1,85 @@
+// The daemon's HTTP server (Boost.Beast): one listening socket, one session
+// per connection, a request handler that maps requests to responses.
+//
+// Every resource a client controls is bounded (STYLE.md #10): connections
+// (503 past max_connections), header bytes (431), body bytes (413), the time
+// a connection may sit idle, and the time a started request may take to
+// arrive completely (408; this defeats slowloris). stop() closes the
+// listening socket and idle connections at once and lets requests in flight
+// finish, so a graceful shutdown answers everyone it accepted.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace tickcast::daemon {
+
+using HttpRequest = boost::beast::http::request<boost::beast::http::string_body>;
+using HttpResponse = boost::beast::http::response<boost::beast::http::string_body>;
+using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
+
+struct HttpLimits {
+  std::size_t max_connections = 256;
+  std::uint64_t max_header_bytes = 8 << 10;
+  std::uint64_t max_body_bytes = 16 << 10;
+  std::chrono::nanoseconds idle_timeout = std::chrono::seconds(30);
+  std::chrono::nanoseconds request_timeout = std::chrono::seconds(10);
+};
+
+// Counters read by the metrics collector; written by sessions.
+struct HttpStats {
+  // Responses by status class: [0] 1xx ... [4] 5xx.
+  std::array<std::atomic<std::uint64_t>, 5> responses{};
+  std::atomic<std::uint64_t> connections_accepted{0};
+  std::atomic<std::uint64_t> connections_rejected{0};  // over max_connections
+  std::atomic<std::uint64_t> request_timeouts{0};      // 408 or idle-closed mid-request
+  std::atomic<std::int64_t> connections_open{0};
+};
+
+class HttpServer {
+ public:
+  HttpServer(boost::asio::io_context& ioc, HttpLimits limits, HttpHandler handler);
+  ~HttpServer();
+
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Opens, binds and listens. Returns "" or a one-line reason
+  // ("cannot listen on 127.0.0.1:9464: Address already in use").
+  [[nodiscard]] std::string listen(const boost::asio::ip::tcp::endpoint& endpoint);
+
+  // The bound address (the real port when listening on port 0).
+  [[nodiscard]] boost::asio::ip::tcp::endpoint local_endpoint() const;
+
+  // Starts accepting. REQUIRES: listen() succeeded.
+  void start();
+
+  // Stops accepting and closes idle connections; requests in flight are
+  // answered, then their connections close. Safe from any thread.
+  void stop();
+
+  // New limits apply to connections accepted and requests started afterwards.
+  void set_limits(const HttpLimits& limits);
+
+  [[nodiscard]] const HttpStats& stats() const;
+
+  // State shared with the sessions, which may outlive a call to stop().
+  struct Shared;
+
+ private:
+  void do_accept();
+
+  boost::asio::io_context& ioc_;
+  std::shared_ptr<Shared> shared_;
+};
+
+}  // namespace tickcast::daemon

@@ -1,0 +1,160 @@
+#include "daemon/http_session.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include "daemon/http_shared.hpp"
+
+namespace tickcast::daemon {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+
+HttpSession::HttpSession(net::ip::tcp::socket&& socket, std::shared_ptr<HttpServer::Shared> shared)
+    : stream_(std::move(socket)), shared_(std::move(shared)) {
+  shared_->stats.connections_open.fetch_add(1, std::memory_order_relaxed);
+}
+
+HttpSession::~HttpSession() {
+  shared_->stats.connections_open.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void HttpSession::run(bool reject) {
+  {
+    std::lock_guard lock(shared_->mutex);
+    limits_ = shared_->limits;
+    stopping_ = shared_->stopped;
+    // Forget sessions that have ended so the list stays as long as the
+    // number of open connections.
+    std::erase_if(shared_->sessions, [](const auto& weak) { return weak.expired(); });
+    shared_->sessions.push_back(weak_from_this());
+  }
+  // All work happens on the session's strand.
+  net::dispatch(stream_.get_executor(), [self = shared_from_this(), reject] {
+    if (reject) {
+      self->answer_error_and_close(http::status::service_unavailable,
+                                   "too many connections, try again later");
+    } else if (self->stopping_) {
+      self->do_close();
+    } else {
+      self->do_read();
+    }
+  });
+}
+
+void HttpSession::stop() {
+  net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+    self->stopping_ = true;
+    // A session between requests holds no promise to anyone: close now. One
+    // that is writing closes when the write completes (on_write).
+    if (!self->writing_) self->do_close();
+  });
+}
+
+void HttpSession::do_read() {
+  limits_ = shared_->current_limits();
+  // A fresh parser per request: the limits are per message.
+  parser_.emplace();
+  parser_->header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
+  parser_->body_limit(limits_.max_body_bytes);
+  read_some();
+}
+
+void HttpSession::read_some() {
+  // Waiting for the first byte of a request is idleness; once it has begun,
+  // the whole request must arrive before its deadline.
+  if (parser_->got_some()) {
+    stream_.expires_at(request_deadline_);
+  } else {
+    stream_.expires_after(limits_.idle_timeout);
+  }
+  http::async_read_some(stream_, buffer_, *parser_,
+                        beast::bind_front_handler(&HttpSession::on_read_some, shared_from_this()));
+}
+
+void HttpSession::on_read_some(beast::error_code ec, std::size_t /*bytes*/) {
+  // The client closed the connection between requests: a normal end.
+  if (ec == http::error::end_of_stream) return do_close();
+  // stop() closed the socket under the read.
+  if (ec == net::error::operation_aborted || stopping_) return do_close();
+  if (ec == beast::error::timeout) {
+    if (!parser_->got_some()) return do_close();  // idle: close quietly
+    shared_->stats.request_timeouts.fetch_add(1, std::memory_order_relaxed);
+    return answer_error_and_close(http::status::request_timeout, "request not complete in time");
+  }
+  if (ec == http::error::header_limit) {
+    return answer_error_and_close(http::status::request_header_fields_too_large,
+                                  "request header larger than server.max_header_bytes");
+  }
+  if (ec == http::error::body_limit) {
+    return answer_error_and_close(http::status::payload_too_large,
+                                  "request body larger than server.max_body_bytes");
+  }
+  if (ec.category() == http::make_error_code(http::error::bad_target).category()) {
+    // A malformed request deserves an answer: the client may be a person.
+    return answer_error_and_close(http::status::bad_request, "malformed request: " + ec.message());
+  }
+  if (ec) {
+    // A reset or another transport error: nobody is left to answer.
+    spdlog::debug("http: closing connection: {}", ec.message());
+    return do_close();
+  }
+
+  if (!parser_->is_done()) {
+    if (parser_->got_some() && request_deadline_ == std::chrono::steady_clock::time_point{}) {
+      request_deadline_ =
+          std::chrono::steady_clock::now() +
+          std::chrono::duration_cast<std::chrono::steady_clock::duration>(limits_.request_timeout);
+    }
+    return read_some();
+  }
+  request_deadline_ = {};
+  HttpRequest request = parser_->release();
+  HttpResponse response = shared_->handler(request);
+  response.version(request.version());
+  response.keep_alive(request.keep_alive() && !stopping_);
+  send(std::move(response));
+}
+
+void HttpSession::send(HttpResponse response) {
+  const unsigned status_class = response.result_int() / 100;
+  if (status_class >= 1 && status_class <= 5) {
+    shared_->stats.responses[status_class - 1].fetch_add(1, std::memory_order_relaxed);
+  }
+  response.set(http::field::server, "tickcast");
+  response.prepare_payload();
+  auto message = std::make_shared<HttpResponse>(std::move(response));
+  writing_ = true;
+  stream_.expires_after(limits_.request_timeout);
+  http::async_write(stream_, *message,
+                    [self = shared_from_this(), message](beast::error_code ec, std::size_t bytes) {
+                      self->on_write(message->keep_alive(), ec, bytes);
+                    });
+}
+
+void HttpSession::on_write(bool keep_alive, beast::error_code ec, std::size_t /*bytes*/) {
+  writing_ = false;
+  if (ec) return do_close();
+  if (!keep_alive || stopping_) return do_close();
+  do_read();
+}
+
+void HttpSession::answer_error_and_close(http::status status, std::string_view why) {
+  HttpResponse response{status, 11};
+  response.set(http::field::content_type, "text/plain; charset=utf-8");
+  response.body() = std::string(why) + "\n";
+  response.keep_alive(false);
+  send(std::move(response));
+}
+
+void HttpSession::do_close() {
+  beast::error_code ignored;
+  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+  stream_.socket().close(ignored);
+}
+
+}  // namespace tickcast::daemon
