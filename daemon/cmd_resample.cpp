@@ -110,7 +110,7 @@ int resample_main(std::span<const std::string_view> args) {
   std::map<std::pair<std::string, std::string>, SymbolBars> symbols;
 
   std::uint64_t trades = 0, bad_lines = 0;
-  feeds::Trade trade;
+  Trade trade;
   std::string error;
   while (true) {
     const auto result = reader.next(trade, error);
