@@ -13,6 +13,11 @@ std::span<const Subcommand> subcommands() {
                  config_reference_main},
       Subcommand{"resample", "turn a trades CSV into bars CSV, offline", resample_main},
       Subcommand{"decode", "decode recorded exchange frames into trades as CSV", decode_main},
+      Subcommand{"train", "train a model offline on a bar file and score it against persistence",
+                 train_main},
+      Subcommand{"infer", "run a model (weights JSON or checkpoint) over input rows on stdin",
+                 infer_main},
+      Subcommand{"model", "inspect a checkpoint or export its weights as JSON", model_main},
       Subcommand{"version", "print the version and the commit it was built from", version_main},
   };
   return kTable;

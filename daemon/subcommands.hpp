@@ -23,6 +23,9 @@ int run_main(std::span<const std::string_view> args);
 int check_config_main(std::span<const std::string_view> args);
 int config_reference_main(std::span<const std::string_view> args);
 int version_main(std::span<const std::string_view> args);
+int train_main(std::span<const std::string_view> args);
+int infer_main(std::span<const std::string_view> args);
+int model_main(std::span<const std::string_view> args);
 int decode_main(std::span<const std::string_view> args);
 int resample_main(std::span<const std::string_view> args);
 
