@@ -1,0 +1,204 @@
+#include "feeds/bar_log_writer.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <system_error>
+
+#include "feeds/bar_log_format.hpp"
+#include "feeds/bar_log_paths.hpp"
+#include "feeds/bar_log_reader.hpp"
+#include "feeds/resampler_stats.hpp"  // bump()
+
+namespace tickcast::feeds {
+
+IoStatus IoStatus::from_errno(const std::string& what, const std::string& path, int err) {
+  return IoStatus::error(what + " " + path + ": " + std::strerror(err));
+}
+
+BarLogOptions BarLogOptions::from(const BarOptions& bars) {
+  BarLogOptions o;
+  o.fsync_interval_ns = bars.fsync_interval.count();
+  o.segment_bytes = bars.segment_bytes;
+  o.retention_ns = bars.retention.count();
+  return o;
+}
+
+namespace {
+
+// Opens a directory and fsyncs it, so that a create, rename or unlink in it
+// survives a machine crash.
+IoStatus fsync_directory(const std::filesystem::path& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return IoStatus::from_errno("open", dir.string(), errno);
+  const int rc = ::fsync(fd);
+  const int err = errno;
+  ::close(fd);
+  if (rc != 0) return IoStatus::from_errno("fsync", dir.string(), err);
+  return IoStatus::ok();
+}
+
+IoStatus write_fd(int fd, const std::string& bytes, const std::filesystem::path& path) {
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return IoStatus::from_errno("write", path.string(), errno);
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  return IoStatus::ok();
+}
+
+}  // namespace
+
+BarLogWriter::BarLogWriter(std::filesystem::path dir, std::string exchange, std::string symbol,
+                           const BarLogOptions& options)
+    : dir_(std::move(dir)),
+      exchange_(std::move(exchange)),
+      symbol_(std::move(symbol)),
+      options_(options) {}
+
+BarLogWriter::~BarLogWriter() {
+  if (fd_ >= 0) {
+    if (dirty_ && ::fdatasync(fd_) != 0) bump(stats_.errors);
+    ::close(fd_);
+  }
+}
+
+IoStatus BarLogWriter::open(const std::filesystem::path& dir, std::string exchange,
+                            std::string symbol, const BarLogOptions& options,
+                            std::int64_t now_unix_ns, std::unique_ptr<BarLogWriter>& out) {
+  if (exchange.size() > 255 || symbol.size() > 255) {
+    return IoStatus::error("bar log: exchange and symbol must be at most 255 bytes");
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return IoStatus::error("create_directories " + dir.string() + ": " + ec.message());
+
+  std::unique_ptr<BarLogWriter> writer(
+      new BarLogWriter(dir, std::move(exchange), std::move(symbol), options));
+  IoStatus status = writer->delete_expired(now_unix_ns);
+  if (!status.is_ok()) return status;
+  std::uint64_t next = 1;
+  const auto segments = list_bar_log_segments(dir);
+  if (!segments.empty()) {
+    next = *parse_segment_file_name(segments.back().filename().string()) + 1;
+  }
+  status = writer->start_segment(next, now_unix_ns);
+  if (!status.is_ok()) return status;
+  out = std::move(writer);
+  return IoStatus::ok();
+}
+
+IoStatus BarLogWriter::start_segment(std::uint64_t number, std::int64_t now_unix_ns) {
+  const std::filesystem::path final_path = dir_ / segment_file_name(number);
+  const std::filesystem::path temp_path = final_path.string() + ".tmp";
+  const int fd = ::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return IoStatus::from_errno("open", temp_path.string(), errno);
+
+  bar_log::SegmentInfo info{exchange_, symbol_, now_unix_ns};
+  const std::string head =
+      bar_log::encode_file_header() +
+      bar_log::encode_record(bar_log::kSegmentInfo, bar_log::encode_segment_info(info));
+  IoStatus status = write_fd(fd, head, temp_path);
+  if (status.is_ok() && ::fdatasync(fd) != 0) {
+    status = IoStatus::from_errno("fdatasync", temp_path.string(), errno);
+  }
+  if (status.is_ok() && ::rename(temp_path.c_str(), final_path.c_str()) != 0) {
+    status = IoStatus::from_errno("rename", temp_path.string(), errno);
+  }
+  if (status.is_ok()) status = fsync_directory(dir_);
+  if (!status.is_ok()) {
+    ::close(fd);
+    ::unlink(temp_path.c_str());
+    bump(stats_.errors);
+    return status;
+  }
+  // The descriptor stays open for appending; O_APPEND is not needed since
+  // this is the only writer and the offset is already at the end.
+  fd_ = fd;
+  segment_number_ = number;
+  segment_path_ = final_path;
+  segment_size_ = synced_bytes_ = segment_head_bytes_ = static_cast<std::int64_t>(head.size());
+  last_sync_ns_ = now_unix_ns;
+  dirty_ = false;
+  bump(stats_.segments_created);
+  return IoStatus::ok();
+}
+
+IoStatus BarLogWriter::close_segment(std::int64_t now_unix_ns) {
+  IoStatus status = sync(now_unix_ns);
+  ::close(fd_);
+  fd_ = -1;
+  return status;
+}
+
+IoStatus BarLogWriter::delete_expired(std::int64_t now_unix_ns) {
+  const auto segments = list_bar_log_segments(dir_);
+  bool deleted = false;
+  for (const auto& segment : segments) {
+    if (segment == segment_path_) continue;  // never the live one
+    struct stat st {};
+    if (::stat(segment.c_str(), &st) != 0) continue;
+    const std::int64_t mtime_ns =
+        static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+    if (now_unix_ns - mtime_ns <= options_.retention_ns) continue;
+    if (::unlink(segment.c_str()) != 0) {
+      bump(stats_.errors);
+      return IoStatus::from_errno("unlink", segment.string(), errno);
+    }
+    bump(stats_.segments_deleted);
+    deleted = true;
+  }
+  return deleted ? fsync_directory(dir_) : IoStatus::ok();
+}
+
+IoStatus BarLogWriter::append(const Bar& bar, std::int64_t now_unix_ns) {
+  if (fd_ < 0) return IoStatus::error("bar log " + dir_.string() + ": not open");
+  const std::string record = bar_log::encode_record(bar_log::kBar, bar_log::encode_bar(bar));
+  const auto size = static_cast<std::int64_t>(record.size());
+  // Rotate unless the segment holds no bar yet (a record larger than a
+  // segment still has to go somewhere).
+  if (segment_size_ + size > options_.segment_bytes && segment_size_ > segment_head_bytes_) {
+    IoStatus status = close_segment(now_unix_ns);
+    if (status.is_ok()) status = delete_expired(now_unix_ns);
+    if (status.is_ok()) status = start_segment(segment_number_ + 1, now_unix_ns);
+    if (!status.is_ok()) return status;
+  }
+  IoStatus status = write_fd(fd_, record, segment_path_);
+  if (!status.is_ok()) {
+    bump(stats_.errors);
+    return status;
+  }
+  segment_size_ += size;
+  dirty_ = true;
+  bump(stats_.bars_appended);
+  bump(stats_.bytes_appended, static_cast<std::uint64_t>(size));
+  if (options_.fsync_interval_ns == 0) return sync(now_unix_ns);
+  return sync_if_due(now_unix_ns);
+}
+
+IoStatus BarLogWriter::sync_if_due(std::int64_t now_unix_ns) {
+  if (!dirty_ || now_unix_ns - last_sync_ns_ < options_.fsync_interval_ns) return IoStatus::ok();
+  return sync(now_unix_ns);
+}
+
+IoStatus BarLogWriter::sync(std::int64_t now_unix_ns) {
+  if (fd_ < 0 || !dirty_) return IoStatus::ok();
+  if (::fdatasync(fd_) != 0) {
+    bump(stats_.errors);
+    return IoStatus::from_errno("fdatasync", segment_path_.string(), errno);
+  }
+  bump(stats_.fsyncs);
+  synced_bytes_ = segment_size_;
+  last_sync_ns_ = now_unix_ns;
+  dirty_ = false;
+  return IoStatus::ok();
+}
+
+}  // namespace tickcast::feeds
