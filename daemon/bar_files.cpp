@@ -361,7 +361,7 @@ std::string read_bar_text(std::string_view text, BarFileFormat format, BarFile& 
   // Fill missing intervals with quiet bars, and number everything.
   for (std::size_t i = 0; i < bars.size(); ++i) {
     if (i > 0 && interval > 0) {
-      const Bar& prev = out.bars.back();
+      const Bar prev = out.bars.back();  // a copy: push_back below may reallocate
       for (std::int64_t t = prev.start_ns + interval; t < bars[i].start_ns; t += interval) {
         Bar quiet;
         quiet.exchange = prev.exchange;
