@@ -28,5 +28,6 @@ int infer_main(std::span<const std::string_view> args);
 int model_main(std::span<const std::string_view> args);
 int decode_main(std::span<const std::string_view> args);
 int resample_main(std::span<const std::string_view> args);
+int bars_main(std::span<const std::string_view> args);
 
 }  // namespace tickcast::daemon
