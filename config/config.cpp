@@ -54,13 +54,6 @@ void read_feeds(const toml::table& root, std::vector<feeds::FeedOptions>& feeds,
 // Checks that involve more than one key, or a value's meaning beyond its type.
 void check_consistency(const toml::table& root, const Config& config,
                        std::vector<ConfigError>& errors) {
-  if (auto listen = parse_listen_address(config.server.listen); !listen) {
-    errors.push_back({"server.listen", line_at(root, "server.listen"), listen.error});
-  }
-  if (config.daemon.state_dir.empty()) {
-    errors.push_back({"daemon.state_dir", line_at(root, "daemon.state_dir"), "must not be empty"});
-  }
-
   const auto& bars = config.bars;
   if (bars.interval % std::chrono::seconds(1) != std::chrono::nanoseconds(0)) {
     errors.push_back(

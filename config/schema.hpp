@@ -119,15 +119,23 @@ class Section {
   // A string; when `choices` is not empty it must be one of them.
   Section& text(KeyInfo info, std::string Options::*member, std::vector<std::string> choices = {}) {
     std::string type = choices.empty() ? "string" : "one of " + join(choices);
+    return text_checked(info, member, type, [choices](const std::string& value) -> std::string {
+      if (choices.empty() || std::find(choices.begin(), choices.end(), value) != choices.end()) {
+        return {};
+      }
+      return "must be one of " + join(choices) + ", got " + quote(value);
+    });
+  }
+
+  // A string that `check` accepts (it returns "" or what is wrong).
+  Section& text_checked(KeyInfo info, std::string Options::*member, std::string type,
+                        std::function<std::string(const std::string&)> check) {
     return add(
-        info, type,
+        info, std::move(type),
         [=](const toml::node& node, Options& o) -> std::string {
           auto value = node.value_exact<std::string>();
           if (!value) return "must be a string, got " + describe_type(node);
-          if (!choices.empty() &&
-              std::find(choices.begin(), choices.end(), *value) == choices.end()) {
-            return "must be one of " + join(choices) + ", got " + quote(*value);
-          }
+          if (std::string problem = check(*value); !problem.empty()) return problem;
           o.*member = *value;
           return {};
         },

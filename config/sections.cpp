@@ -19,9 +19,11 @@ constexpr hours kDay{24};
 const Section<DaemonOptions>& daemon_section() {
   static const auto section = [] {
     Section<DaemonOptions> s("daemon");
-    s.text(
+    s.text_checked(
         {.key = "state_dir", .doc = "directory for checkpoints and bar logs; created if missing"},
-        &DaemonOptions::state_dir);
+        &DaemonOptions::state_dir, "path", [](const std::string& value) {
+          return value.empty() ? std::string("must not be empty") : std::string();
+        });
     s.text({.key = "log_level", .doc = "least severe level logged to stderr", .live = true},
            &DaemonOptions::log_level, {"trace", "debug", "info", "warn", "error"});
     s.integer({.key = "network_threads", .doc = "threads running the network io_context"},
@@ -40,9 +42,10 @@ const Section<DaemonOptions>& daemon_section() {
 const Section<ServerOptions>& server_section() {
   static const auto section = [] {
     Section<ServerOptions> s("server");
-    s.text(
+    s.text_checked(
         {.key = "listen", .doc = "HTTP address \"IPv4:port\" or \"[IPv6]:port\"; port 0 picks one"},
-        &ServerOptions::listen);
+        &ServerOptions::listen, "address \"IPv4:port\" or \"[IPv6]:port\"",
+        [](const std::string& value) { return parse_listen_address(value).error; });
     s.integer(
         {.key = "max_connections", .doc = "connections served at once; more get 503", .live = true},
         &ServerOptions::max_connections, 1, 100'000);

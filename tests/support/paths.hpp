@@ -11,6 +11,9 @@ std::filesystem::path tickcast_binary();
 // The project's source directory (for config/, systemd/, docs/).
 std::filesystem::path source_dir();
 
+// The CMake build directory of this build.
+std::filesystem::path build_dir();
+
 // ../shared/data beside the checkout: real exchange recordings, read in place.
 std::filesystem::path shared_data_dir();
 

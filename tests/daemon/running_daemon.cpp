@@ -1,0 +1,27 @@
+#include "tests/daemon/running_daemon.hpp"
+
+#include <regex>
+
+namespace tickcast::test {
+
+std::string RunningDaemon::render(const TempDir& dir, const DaemonConfig& config) {
+  return "[daemon]\nstate_dir = \"" + (dir.path() / "state").string() +
+         "\"\nshutdown_timeout = " + "\"3s\"\n" + config.daemon_keys +
+         "\n[server]\nlisten = \"127.0.0.1:0\"\n" + config.server_keys +
+         "\n[[feeds]]\nexchange = \"binance\"\nsymbols = [\"BTCUSDT\"]\n" + config.rest;
+}
+
+RunningDaemon::RunningDaemon(const DaemonConfig& config, std::map<std::string, std::string> env) {
+  config_path_ = dir_.write("tickcast.toml", render(dir_, config));
+  process_ = std::make_unique<Process>(std::vector<std::string>{tickcast_binary().string(), "run",
+                                                                "--config", config_path_.string()},
+                                       dir_.path() / "daemon.log", std::move(env));
+  if (!process_->wait_for_output("listening on 127.0.0.1:", std::chrono::seconds(10))) return;
+  std::smatch match;
+  const std::string log = process_->output();
+  if (std::regex_search(log, match, std::regex("listening on 127\\.0\\.0\\.1:([0-9]+)"))) {
+    port_ = std::stoi(match[1]);
+  }
+}
+
+}  // namespace tickcast::test
