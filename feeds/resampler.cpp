@@ -29,7 +29,13 @@ Resampler::Resampler(ResamplerOptions options, BarSink sink)
 }
 
 std::int64_t Resampler::bucket_of(std::int64_t time_ns) const {
-  return floor_div(time_ns, options_.interval_ns);
+  // Nearly every trade falls in the same bucket as the one before it; a
+  // range check is cheaper than a 64-bit division.
+  if (time_ns >= cached_start_ns_ && time_ns < cached_end_ns_) return cached_index_;
+  cached_index_ = floor_div(time_ns, options_.interval_ns);
+  cached_start_ns_ = cached_index_ * options_.interval_ns;
+  cached_end_ns_ = cached_start_ns_ + options_.interval_ns;
+  return cached_index_;
 }
 
 Resampler::ClosedBar& Resampler::closed_slot(std::int64_t index) {
@@ -83,11 +89,9 @@ TradeOutcome Resampler::on_trade(const Trade& trade) {
   sample_offset(trade);
   const std::int64_t t = trade.exchange_time_ns;
   const std::int64_t index = bucket_of(t);
-  const auto offset = exchange_offset_ns();
-  std::int64_t now_ns = std::max(newest_ns_, t);
-  if (offset && trade.receive_time_ns != 0) now_ns = trade.receive_time_ns + *offset;
-
-  if (started_ && index < next_close_index_) return on_late_trade(trade, index, now_ns);
+  if (started_ && index < next_close_index_) {
+    return on_late_trade(trade, index, estimate_now(trade.receive_time_ns));
+  }
   if (!started_) start_at(index);
   if (await_first_trade_) {
     gap_through_index_ = std::max(gap_through_index_, index);
@@ -101,7 +105,7 @@ TradeOutcome Resampler::on_trade(const Trade& trade) {
   }
   // The trade's own time cannot close its own bucket (lateness >= 0), so
   // after this `index` is next_close_index_ or the one after it.
-  raise_watermark(t - options_.allowed_lateness_ns, now_ns);
+  raise_watermark(t - options_.allowed_lateness_ns, trade.receive_time_ns);
 
   BarBuilder& builder = open_[index & 1];
   if (!builder.ids().insert_range(first_id_of(trade), trade.trade_id)) {
@@ -147,8 +151,7 @@ TradeOutcome Resampler::on_late_trade(const Trade& trade, std::int64_t index, st
 void Resampler::advance(std::int64_t local_now_ns) {
   const auto offset = exchange_offset_ns();
   if (!started_ || finished_ || !offset) return;
-  const std::int64_t now_ns = local_now_ns + *offset;
-  raise_watermark(now_ns - options_.allowed_lateness_ns, now_ns);
+  raise_watermark(local_now_ns + *offset - options_.allowed_lateness_ns, local_now_ns);
 }
 
 void Resampler::on_feed_down(std::int64_t /*local_now_ns*/) {
@@ -165,7 +168,7 @@ void Resampler::on_feed_up(std::int64_t local_now_ns) {
 
 void Resampler::finish() {
   if (!started_ || finished_) return;
-  raise_watermark(newest_ns_, newest_ns_);
+  raise_watermark(newest_ns_, /*local_ns=*/0);
   if (newest_ns_ != INT64_MIN && bucket_of(newest_ns_) == next_close_index_) {
     close_bar(/*force_gap=*/true, newest_ns_);
   }
@@ -179,9 +182,18 @@ std::optional<std::int64_t> Resampler::next_close_local_ns() const {
   return end + options_.allowed_lateness_ns - *offset;
 }
 
-void Resampler::raise_watermark(std::int64_t watermark_ns, std::int64_t now_ns) {
+std::int64_t Resampler::estimate_now(std::int64_t local_ns) const {
+  const auto offset = exchange_offset_ns();
+  if (offset && local_ns != 0) return local_ns + *offset;
+  return newest_ns_;
+}
+
+void Resampler::raise_watermark(std::int64_t watermark_ns, std::int64_t local_ns) {
   if (watermark_ns <= watermark_ns_) return;
   watermark_ns_ = watermark_ns;
+  if ((next_close_index_ + 1) * options_.interval_ns > watermark_ns_) return;
+  // Bars close: only now is the exchange-time estimate of "now" worth making.
+  const std::int64_t now_ns = estimate_now(local_ns);
   while ((next_close_index_ + 1) * options_.interval_ns <= watermark_ns_) {
     close_bar(/*force_gap=*/false, now_ns);
   }

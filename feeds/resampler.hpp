@@ -132,7 +132,10 @@ class Resampler {
   void start_at(std::int64_t index);
   void sample_offset(const Trade& trade);
   TradeOutcome on_late_trade(const Trade& trade, std::int64_t index, std::int64_t now_ns);
-  void raise_watermark(std::int64_t watermark_ns, std::int64_t now_ns);
+  // `local_ns` is the local time of the call (0 if unknown), used only to
+  // estimate the exchange time "now" for close delays.
+  void raise_watermark(std::int64_t watermark_ns, std::int64_t local_ns);
+  std::int64_t estimate_now(std::int64_t local_ns) const;
   void close_bar(bool force_gap, std::int64_t now_ns);
   BarStatus status_at_close(const BarBuilder& builder, bool force_gap) const;
   void emit(BarEventKind kind, std::int64_t now_ns);
@@ -165,6 +168,11 @@ class Resampler {
   std::int64_t offset_window_start_ns_ = 0;
   std::int64_t offset_max_current_ = 0;
   std::int64_t offset_max_previous_ = 0;
+
+  // The bucket of the previous lookup (bucket_of is const but caches).
+  mutable std::int64_t cached_index_ = 0;
+  mutable std::int64_t cached_start_ns_ = 0;
+  mutable std::int64_t cached_end_ns_ = 0;  // empty range until the first lookup
 
   Bar scratch_;  // the bar being emitted
 };
