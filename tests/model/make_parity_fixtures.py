@@ -11,6 +11,13 @@ For each shape it writes
                        final (h_n, c_n). The sequence is run in two calls with
                        (h, c) carried from the first into the second, which is
                        how tickcast streams.
+and for training (bptt_*):
+  <name>.weights.json  the starting weights, as above
+  <name>.train.json    a mini-batch (inputs B x L x F, targets B x L x O), the
+                       loss over steps >= skip_steps and autograd's gradient
+                       of every parameter (in float64), then the weights after
+                       3 steps of global-norm clipping + torch.optim.AdamW on
+                       that batch (in float32).
 Values are float32 written in numpy's shortest float32 repr, so they parse
 back to the identical float32.
 """
@@ -102,5 +109,71 @@ def main():
         print(name, "written")
 
 
+# (name, input_size, hidden, layers, output_size, steps, batch, skip, loss)
+TRAIN_SHAPES = [
+    ("bptt_i3_h4_l1_mse", 3, 4, 1, 1, 20, 3, 4, "mse"),
+    ("bptt_i2_h5_l2_mse", 2, 5, 2, 2, 24, 2, 6, "mse"),
+    ("bptt_i3_h4_l2_huber", 3, 4, 2, 1, 20, 3, 4, "huber"),
+]
+
+
+def loss_of(kind, y, target):
+    if kind == "mse":
+        return torch.nn.functional.mse_loss(y, target)
+    return torch.nn.functional.huber_loss(y, target, delta=1.0)
+
+
+def make_training_fixtures():
+    for seed, (name, n_in, hidden, layers, n_out, steps, batch, skip, kind) in enumerate(
+            TRAIN_SHAPES):
+        torch.manual_seed(2000 + seed)
+        net = Net(n_in, hidden, layers, n_out).float()
+        with torch.no_grad():
+            for p in net.parameters():
+                p.mul_(2.0)
+        x = torch.randn(batch, steps, n_in)
+        target = torch.randn(batch, steps, n_out) * 1.5
+        weights = {k: as_list(v) for k, v in net.state_dict().items()}
+
+        # Gradient in float64, from the same (float32-representable) values.
+        net64 = Net(n_in, hidden, layers, n_out).double()
+        net64.load_state_dict({k: v.double() for k, v in net.state_dict().items()})
+        y, _ = net64(x.double())
+        loss = loss_of(kind, y[:, skip:], target.double()[:, skip:])
+        loss.backward()
+        grads = {k: [float(v) for v in p.grad.reshape(-1).tolist()] if p.grad.dim() == 1 else
+                 [[float(v) for v in row] for row in p.grad.tolist()]
+                 for k, p in net64.named_parameters()}
+
+        # Three AdamW steps with clipping, in float32.
+        lr, wd, clip = 0.01, 0.1, 0.5
+        opt = torch.optim.AdamW(net.parameters(), lr=lr, betas=(0.9, 0.999), eps=1e-8,
+                                weight_decay=wd)
+        for _ in range(3):
+            opt.zero_grad()
+            y32, _ = net(x)
+            loss_of(kind, y32[:, skip:], target[:, skip:]).backward()
+            torch.nn.utils.clip_grad_norm_(net.parameters(), clip)
+            opt.step()
+        after = {k: as_list(v) for k, v in net.state_dict().items()}
+
+        train = {
+            "torch_version": torch.__version__, "loss_kind": kind, "skip_steps": skip,
+            "inputs": [as_list(x[b]) for b in range(batch)],
+            "targets": [as_list(target[b]) for b in range(batch)],
+            "loss": float(loss), "gradients": grads,
+            "adam": {"learning_rate": lr, "weight_decay": wd, "clip_norm": clip, "steps": 3,
+                     "weights_after": after},
+        }
+        with open(os.path.join(HERE, name + ".weights.json"), "w") as f:
+            json.dump(weights, f, cls=F32Encoder)
+            f.write("\n")
+        with open(os.path.join(HERE, name + ".train.json"), "w") as f:
+            json.dump(train, f, cls=F32Encoder)
+            f.write("\n")
+        print(name, "written")
+
+
 if __name__ == "__main__":
     main()
+    make_training_fixtures()
