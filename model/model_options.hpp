@@ -14,7 +14,8 @@ struct ModelOptions {
   // Hidden (and cell) state size of every layer. Default: 32. Range: 1 to 1024.
   int hidden = 32;
 
-  // Features computed from each bar, by name (docs/model.md lists them).
+  // Features computed from each bar, by name, in input order (model/features.hpp
+  // and docs/model-format.md list them). Unknown or repeated names are errors.
   // Default: the full default set.
   std::vector<std::string> features = {"log_return",  "log_range", "log_body", "log_volume",
                                        "trade_count", "imbalance", "vwap_gap", "mask"};
