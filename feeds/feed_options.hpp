@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,20 @@ struct FeedOptions {
   // Open a replacement connection after this long, before the exchange's own
   // forced disconnect (Binance cuts at 24 h). Default: 23 h. Zero disables.
   std::chrono::nanoseconds rotate_after = std::chrono::hours(23);
+
+  // The backoff starts over from an immediate retry once a connection has
+  // stayed up this long. Default: 60 s.
+  std::chrono::nanoseconds backoff_reset_after = std::chrono::seconds(60);
+
+  // Each of the resolve, connect, TLS and websocket-upgrade stages must finish
+  // within this time. Default: 10 s. Range: 100 ms to 5 min.
+  std::chrono::nanoseconds connect_timeout = std::chrono::seconds(10);
+
+  // Frames larger than this are discarded unparsed while they stream in
+  // (counted as decode error "too_large"); the connection stays up and the
+  // receive buffer never grows past the limit. Default: 1 MiB.
+  // Range: 4 KiB to 64 MiB.
+  std::size_t max_frame_bytes = std::size_t{1} << 20;
 };
 
 }  // namespace tickcast::feeds
