@@ -59,8 +59,10 @@ Parsed<std::chrono::nanoseconds> parse_duration(std::string_view text) {
       }
     }
     if (unit == nullptr) {
-      return Result::fail("\"" + std::string(text) + "\" lacks a unit d, h, m, s, ms, us or ns" +
-                          example);
+      return Result::fail(
+          "\"" + std::string(text) +
+          (rest.empty() ? "\" lacks a unit d, h, m, s, ms, us or ns" : "\" is not a duration") +
+          example);
     }
     rest.remove_prefix(unit->suffix.size());
     if (!multiply_add(total, *count, unit->nanoseconds)) {

@@ -61,28 +61,35 @@ void HttpSession::do_read() {
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
   parser_->body_limit(limits_.max_body_bytes);
-  read_some();
+  // A pipelined request may already be buffered.
+  if (buffer_.size() > 0) return read_request();
+  // Waiting for the first byte of a request is idleness, with its own limit.
+  stream_.expires_after(limits_.idle_timeout);
+  stream_.async_read_some(
+      buffer_.prepare(kFirstReadBytes),
+      beast::bind_front_handler(&HttpSession::on_first_bytes, shared_from_this()));
 }
 
-void HttpSession::read_some() {
-  // Waiting for the first byte of a request is idleness; once it has begun,
-  // the whole request must arrive before its deadline.
-  if (parser_->got_some()) {
-    stream_.expires_at(request_deadline_);
-  } else {
-    stream_.expires_after(limits_.idle_timeout);
-  }
-  http::async_read_some(stream_, buffer_, *parser_,
-                        beast::bind_front_handler(&HttpSession::on_read_some, shared_from_this()));
+void HttpSession::on_first_bytes(beast::error_code ec, std::size_t bytes) {
+  // Closed by the client, idle too long, or closed by stop(): all end the
+  // connection quietly, since no request is waiting for an answer.
+  if (ec || stopping_) return do_close();
+  buffer_.commit(bytes);
+  read_request();
 }
 
-void HttpSession::on_read_some(beast::error_code ec, std::size_t /*bytes*/) {
-  // The client closed the connection between requests: a normal end.
-  if (ec == http::error::end_of_stream) return do_close();
+void HttpSession::read_request() {
+  // Once a request has begun, all of it must arrive within request_timeout:
+  // a client trickling a byte at a time (slowloris) cannot hold the slot.
+  stream_.expires_after(limits_.request_timeout);
+  http::async_read(stream_, buffer_, *parser_,
+                   beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
+}
+
+void HttpSession::on_read(beast::error_code ec, std::size_t /*bytes*/) {
   // stop() closed the socket under the read.
   if (ec == net::error::operation_aborted || stopping_) return do_close();
   if (ec == beast::error::timeout) {
-    if (!parser_->got_some()) return do_close();  // idle: close quietly
     shared_->stats.request_timeouts.fetch_add(1, std::memory_order_relaxed);
     return answer_error_and_close(http::status::request_timeout, "request not complete in time");
   }
@@ -94,6 +101,7 @@ void HttpSession::on_read_some(beast::error_code ec, std::size_t /*bytes*/) {
     return answer_error_and_close(http::status::payload_too_large,
                                   "request body larger than server.max_body_bytes");
   }
+  if (ec == http::error::end_of_stream || ec == http::error::partial_message) return do_close();
   if (ec.category() == http::make_error_code(http::error::bad_target).category()) {
     // A malformed request deserves an answer: the client may be a person.
     return answer_error_and_close(http::status::bad_request, "malformed request: " + ec.message());
@@ -104,15 +112,6 @@ void HttpSession::on_read_some(beast::error_code ec, std::size_t /*bytes*/) {
     return do_close();
   }
 
-  if (!parser_->is_done()) {
-    if (parser_->got_some() && request_deadline_ == std::chrono::steady_clock::time_point{}) {
-      request_deadline_ =
-          std::chrono::steady_clock::now() +
-          std::chrono::duration_cast<std::chrono::steady_clock::duration>(limits_.request_timeout);
-    }
-    return read_some();
-  }
-  request_deadline_ = {};
   HttpRequest request = parser_->release();
   HttpResponse response = shared_->handler(request);
   response.version(request.version());

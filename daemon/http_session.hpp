@@ -26,18 +26,21 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
  private:
   void do_read();
-  void read_some();
-  void on_read_some(boost::beast::error_code ec, std::size_t bytes);
+  void on_first_bytes(boost::beast::error_code ec, std::size_t bytes);
+  void read_request();
+  void on_read(boost::beast::error_code ec, std::size_t bytes);
   void send(HttpResponse response);
   void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
   void answer_error_and_close(boost::beast::http::status status, std::string_view why);
   void do_close();
 
+  // The first read of a request only waits for it to begin.
+  static constexpr std::size_t kFirstReadBytes = 1024;
+
   boost::beast::tcp_stream stream_;
   boost::beast::flat_buffer buffer_;
   std::shared_ptr<HttpServer::Shared> shared_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
-  std::chrono::steady_clock::time_point request_deadline_;
   HttpLimits limits_;  // a snapshot, taken per request
   bool writing_ = false;
   bool stopping_ = false;
