@@ -86,6 +86,10 @@ class Resampler {
   // bar of the same interval.
   void resume_after(const Bar& last);
 
+  // Starts a new series at `sequence` (after a change of interval, so that
+  // sequence numbers in the bar log stay unique). REQUIRES: before any trade.
+  void start_sequence_at(std::uint64_t sequence) { next_sequence_ = sequence; }
+
   // One trade of this symbol. Closes the bars the trade's time moves the
   // watermark past (before counting the trade itself).
   TradeOutcome on_trade(const Trade& trade);

@@ -220,6 +220,30 @@ TEST_F(ResamplerTest, MissingIdsAreIgnoredWhenIdsAreNotConsecutive) {
   EXPECT_EQ(out_[1].bar.status, BarStatus::kTraded);
 }
 
+TEST_F(ResamplerTest, AggregatedTradesCountForEveryIdTheyCover) {
+  make();
+  feed(1, 10, 1, 1);
+  Trade a = make_trade(4, 61, 10, 1);
+  a.first_trade_id = 2;  // stands for trades 2, 3, 4
+  Trade b = make_trade(7, 62, 11, 1);
+  b.first_trade_id = 5;
+  EXPECT_EQ(resampler_->on_trade(a), TradeOutcome::kAccepted);
+  EXPECT_EQ(resampler_->on_trade(b), TradeOutcome::kAccepted);
+  Trade overlap = make_trade(5, 62, 11, 1);
+  overlap.first_trade_id = 4;
+  EXPECT_EQ(resampler_->on_trade(overlap), TradeOutcome::kDuplicate);
+  Trade c = make_trade(10, 125, 12, 1);
+  c.first_trade_id = 9;  // 8 never arrives
+  resampler_->on_trade(c);
+  feed(11, 185, 13, 1);
+  ASSERT_EQ(out_.size(), 3u);
+  EXPECT_EQ(out_[1].bar.status, BarStatus::kTraded) << "ids 2..7 complete";
+  EXPECT_EQ(out_[1].bar.first_trade_id, 2u);
+  EXPECT_EQ(out_[1].bar.last_trade_id, 7u);
+  EXPECT_EQ(out_[1].bar.trade_count, 2u) << "two aggregated trades";
+  EXPECT_EQ(out_[2].bar.status, BarStatus::kGap) << "id 8 is missing";
+}
+
 TEST_F(ResamplerTest, ClockClosesBarsWithoutTradesUsingTheMeasuredOffset) {
   make();
   // The receiving clock runs 1.25 s behind the exchange.
