@@ -4,7 +4,7 @@
 // Every resource a client controls is bounded (STYLE.md #10): connections
 // (503 past max_connections), header bytes (431), body bytes (413), the time
 // a connection may sit idle, and the time a started request may take to
-// arrive completely (408; this defeats slowloris). stop() closes the
+// arrive completely (then it is closed; this defeats slowloris). stop() closes the
 // listening socket and idle connections at once and lets requests in flight
 // finish, so a graceful shutdown answers everyone it accepted.
 #pragma once
@@ -41,7 +41,7 @@ struct HttpStats {
   std::array<std::atomic<std::uint64_t>, 5> responses{};
   std::atomic<std::uint64_t> connections_accepted{0};
   std::atomic<std::uint64_t> connections_rejected{0};  // over max_connections
-  std::atomic<std::uint64_t> request_timeouts{0};      // 408 or idle-closed mid-request
+  std::atomic<std::uint64_t> request_timeouts{0};      // closed mid-request at the deadline
   std::atomic<std::int64_t> connections_open{0};
 };
 

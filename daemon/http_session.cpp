@@ -90,8 +90,10 @@ void HttpSession::on_read(beast::error_code ec, std::size_t /*bytes*/) {
   // stop() closed the socket under the read.
   if (ec == net::error::operation_aborted || stopping_) return do_close();
   if (ec == beast::error::timeout) {
+    // tcp_stream has already closed the socket, so there is no 408 to send;
+    // count it so an operator can see slow or hostile clients.
     shared_->stats.request_timeouts.fetch_add(1, std::memory_order_relaxed);
-    return answer_error_and_close(http::status::request_timeout, "request not complete in time");
+    return;
   }
   if (ec == http::error::header_limit) {
     return answer_error_and_close(http::status::request_header_fields_too_large,

@@ -156,7 +156,10 @@ TEST(HttpEndpointsTest, SlowlorisRequestIsCutAtRequestTimeout) {
   });
   auto [reply, elapsed] = read_until_closed(socket);
   trickle.join();
-  EXPECT_THAT(reply, StartsWith("HTTP/1.1 408"));
+  // Closed without an answer once the request deadline passed, well before
+  // the client would have finished.
+  EXPECT_EQ(reply, "");
+  EXPECT_GE(elapsed, std::chrono::milliseconds(250));
   EXPECT_LT(elapsed, std::chrono::milliseconds(1500));
   EXPECT_THAT(http_get(daemon.port(), "/metrics").body,
               HasSubstr("tickcast_http_request_timeouts_total 1"));
