@@ -14,6 +14,8 @@ std::span<const Subcommand> subcommands() {
       Subcommand{"resample", "turn a trades CSV into bars CSV, offline", resample_main},
       Subcommand{"bars", "print a symbol's bar log as CSV (bars dump STATE_DIR SYMBOL)",
                  bars_main},
+      Subcommand{"replay-exchange", "serve an exchange's protocol from recorded or synthetic trades",
+                 replay_exchange_main},
       Subcommand{"decode", "decode recorded exchange frames into trades as CSV", decode_main},
       Subcommand{"train", "train a model offline on a bar file and score it against persistence",
                  train_main},

@@ -27,6 +27,7 @@ int train_main(std::span<const std::string_view> args);
 int infer_main(std::span<const std::string_view> args);
 int model_main(std::span<const std::string_view> args);
 int decode_main(std::span<const std::string_view> args);
+int replay_exchange_main(std::span<const std::string_view> args);
 int resample_main(std::span<const std::string_view> args);
 int bars_main(std::span<const std::string_view> args);
 

@@ -280,6 +280,13 @@ net::awaitable<DisconnectReason> FeedClient::run_session(std::shared_ptr<Link> l
   auto [hs_ec] = co_await ws.async_handshake(host_header, endpoint_.target, kUse);
   if (hs_ec) co_return failed(DisconnectReason::kHandshake, hs_ec, "handshake");
   ws.text(true);
+  // An exchange's ping proves the link is alive even when the market is quiet
+  // (Binance pings every 20 s and sends nothing else on a quiet @trade stream).
+  // Pongs to our own pings do not count: a server that answers pings but
+  // stopped sending data is exactly the stall the watchdog is for.
+  ws.control_callback([link_ptr = link.get()](websocket::frame_type kind, beast::string_view) {
+    if (kind == websocket::frame_type::ping) link_ptr->last_frame = mono();
+  });
 
   for (const std::string& message : link->decoder->dialect().subscribe_messages()) {
     auto [write_ec, n] = co_await ws.async_write(net::buffer(message), kUse);

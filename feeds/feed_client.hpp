@@ -18,8 +18,11 @@
 // keep-alive text is sent at its interval. After rotate_after a second
 // connection is opened first and the old one is closed only when the new one
 // delivers a trade; trades seen twice (by trade id, across connections and
-// reconnects) are dropped and counted. Oversized frames are discarded while
-// they stream in and counted; the connection stays up.
+// reconnects) are dropped and counted -- except on exchanges without usable
+// ids (Bybit derivatives, Kraken v1), where a trade delivered by both links
+// in the instant of the switch cannot be recognized. Oversized frames are
+// discarded while they stream in and counted; the connection stays up. The
+// watchdog counts data frames and the exchange's pings, not pongs to ours.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>

@@ -16,6 +16,8 @@ packages=(
   # systemd-analyze, curl, and Debian's Python for reference numbers
   prometheus systemd curl procps
   python3 python3-websockets
+  # feeds tests: the openssl command makes a throwaway CA for the TLS loopback test
+  openssl
 )
 
 missing=()
