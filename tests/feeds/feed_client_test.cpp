@@ -143,6 +143,40 @@ TEST_F(Loopback, WholeRecordedStreamArrivesWithNoLossAndNoDuplicates) {
   EXPECT_EQ(s.symbols[0].latency.count(), 19904u);
 }
 
+TEST_F(Loopback, RecordedRawFramesAreReplayedVerbatim) {
+  // The first recorded spot day, every frame (bookTicker, depth, trades and
+  // the REST snapshot line), replayed as it was received.
+  const fs::path frames =
+      fs::temp_directory_path() / ("tickcast_frames_" + std::to_string(::getpid()));
+  const std::string unzip = "gzip -dc '" +
+                            (tickcast::test::shared_data_dir() /
+                             "trades/raw/hftbacktest_binance_spot_btcusdt_20240808.gz")
+                                .string() +
+                            "' > '" + frames.string() + "'";
+  ASSERT_EQ(std::system(unzip.c_str()), 0);
+  ReplayOptions r;
+  r.dialect = "binance";
+  r.trades_file = frames.string();
+  r.speed = 0;
+  start_exchange(r);
+  start_client(feed("binance", "BTCUSDT", ws_url("/stream?streams=btcusdt@trade")));
+  ASSERT_TRUE(wait_for([&] { return trades_.size() >= 9757; })) << trades_.size();
+  ASSERT_TRUE(
+      wait_for([&] { return client_->stats().frames_of(FrameKind::kOther) >= 28040 + 3451; }));
+  std::this_thread::sleep_for(100ms);
+  fs::remove(frames);
+  const FeedStats& s = client_->stats();
+  // PROVENANCE.md: 9,757 trades, 28,040 bookTicker, 3,451 depth, 1 REST snapshot.
+  EXPECT_EQ(s.frames_of(FrameKind::kTrade), 9757u);
+  EXPECT_EQ(s.frames_of(FrameKind::kOther), 28040u + 3451u);
+  EXPECT_EQ(s.errors_of(DecodeError::kUnexpectedShape), 1u);
+  EXPECT_EQ(s.symbols[0].trade_id_gaps_total, 0u);
+  std::lock_guard lock(mu_);
+  EXPECT_EQ(trades_.size(), 9757u);
+  EXPECT_EQ(trades_.front().trade_id, 3735683259u);
+  EXPECT_EQ(trades_.front().exchange_time_ns, 1723161255342000000);  // verbatim, not re-stamped
+}
+
 TEST_F(Loopback, EveryDialectSubscribesAndDecodesItsOwnStream) {
   const std::vector<std::tuple<std::string, std::string, std::string>> cases{
       {"binance", "BTCUSDT", "/ws"}, {"coinbase", "BTC-USD", "/"}, {"kraken", "BTC/USD", "/v2"},
@@ -330,6 +364,21 @@ TEST_F(Loopback, TlsWithATestCaAndHostNameVerification) {
       wait_for([&] { return client_->stats().disconnects_of(DisconnectReason::kTls) >= 2; }));
   EXPECT_EQ(client_->stats().connects_total, 0u);
   fs::remove_all(dir);
+}
+
+TEST(RateLimitedLog, PassesABurstPerWindowThenSaysHowManyItDropped) {
+  std::vector<std::string> lines;
+  RateLimitedLog log([&](LogLevel, std::string_view m) { lines.emplace_back(m); }, 3, 100ms);
+  for (int i = 0; i < 10; ++i) log.log(LogLevel::kWarn, "decode", "bad frame " + std::to_string(i));
+  log.log(LogLevel::kWarn, "gap", "other category");
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_EQ(lines[2], "bad frame 2");
+  EXPECT_EQ(lines[3], "other category");
+  EXPECT_EQ(log.suppressed_total(), 7u);
+  std::this_thread::sleep_for(120ms);
+  log.log(LogLevel::kWarn, "decode", "bad frame 10");
+  ASSERT_EQ(lines.size(), 5u);
+  EXPECT_EQ(lines[4], "bad frame 10 (7 similar messages suppressed)");
 }
 
 TEST(Backoff, FirstRetryImmediateThenCappedDoublingWithJitter) {
