@@ -16,6 +16,7 @@
 #include "daemon/arg_parser.hpp"
 #include "daemon/subcommands.hpp"
 #include "feeds/bar_csv.hpp"
+#include "feeds/dialect.hpp"
 #include "feeds/resampler.hpp"
 #include "feeds/trade_csv.hpp"
 
@@ -25,10 +26,17 @@ namespace {
 
 constexpr int kMaxErrorsShown = 10;
 
-// Exchanges whose trade ids count up by one per trade, per symbol, so a
-// missing id is a missed trade.
-bool has_consecutive_trade_ids(std::string_view exchange) {
-  return exchange == "binance" || exchange == "coinbase" || exchange == "kraken";
+// How the exchange numbers its trades, from its dialect (as the daemon does):
+// consecutive ids make a missing id a missed trade; no usable ids turn off
+// duplicate detection. An exchange without a dialect is taken to have unique
+// but not consecutive ids.
+feeds::IdContinuity id_continuity_of(const std::string& exchange, const std::string& symbol) {
+  feeds::FeedOptions feed;
+  feed.exchange = exchange;
+  feed.symbols = {symbol};
+  std::string error;
+  const auto dialect = feeds::make_dialect(feed, error);
+  return dialect ? dialect->id_continuity() : feeds::IdContinuity::kIncreasing;
 }
 
 // "binance_spot_BTCUSDT_trades_2024....csv" -> "BTCUSDT".
@@ -123,8 +131,10 @@ int resample_main(std::span<const std::string_view> args) {
     SymbolBars& bars = symbols[{trade.exchange, trade.symbol}];
     if (!bars.resampler) {
       feeds::ResamplerOptions options;
+      const auto ids = id_continuity_of(trade.exchange, trade.symbol);
       (void)feeds::make_resampler_options(bar_options, trade.exchange, trade.symbol,
-                                          has_consecutive_trade_ids(trade.exchange), options);
+                                          ids == feeds::IdContinuity::kConsecutive, options,
+                                          ids != feeds::IdContinuity::kNone);
       bars.resampler = std::make_unique<feeds::Resampler>(std::move(options), sink);
     }
     bars.resampler->on_trade(trade);

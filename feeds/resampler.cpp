@@ -108,7 +108,8 @@ TradeOutcome Resampler::on_trade(const Trade& trade) {
   raise_watermark(t - options_.allowed_lateness_ns, trade.receive_time_ns);
 
   BarBuilder& builder = open_[index & 1];
-  if (!builder.ids().insert_range(first_id_of(trade), trade.trade_id)) {
+  if (options_.trade_ids_usable &&
+      !builder.ids().insert_range(first_id_of(trade), trade.trade_id)) {
     bump(stats_.duplicate_trades);
     return TradeOutcome::kDuplicate;
   }
@@ -126,7 +127,8 @@ TradeOutcome Resampler::on_late_trade(const Trade& trade, std::int64_t index, st
   }
   ClosedBar& closed = closed_slot(index);
   const bool revisable = closed.valid && closed.builder.index() == index;
-  if (revisable && !closed.builder.ids().insert_range(first_id_of(trade), trade.trade_id)) {
+  if (revisable && options_.trade_ids_usable &&
+      !closed.builder.ids().insert_range(first_id_of(trade), trade.trade_id)) {
     bump(stats_.duplicate_trades);
     return TradeOutcome::kDuplicate;
   }
@@ -202,7 +204,7 @@ void Resampler::raise_watermark(std::int64_t watermark_ns, std::int64_t local_ns
 BarStatus Resampler::status_at_close(const BarBuilder& builder, bool force_gap) const {
   if (force_gap || feed_down_ || builder.index() <= gap_through_index_) return BarStatus::kGap;
   if (builder.count() == 0) return BarStatus::kQuiet;
-  if (options_.consecutive_trade_ids) {
+  if (options_.consecutive_trade_ids && options_.trade_ids_usable) {
     const TradeIdSet& ids = builder.ids();
     if (ids.has_holes()) return BarStatus::kGap;
     if (have_max_id_ && ids.min() > max_id_before_open_ + 1) return BarStatus::kGap;
@@ -233,7 +235,7 @@ void Resampler::close_bar(bool force_gap, std::int64_t now_ns) {
   }
   if (builder.count() > 0) {
     previous_close_ = scratch_.close;
-    if (!have_max_id_ || builder.ids().max() > max_id_before_open_) {
+    if (!builder.ids().empty() && (!have_max_id_ || builder.ids().max() > max_id_before_open_)) {
       max_id_before_open_ = builder.ids().max();
       have_max_id_ = true;
     }

@@ -12,7 +12,7 @@ std::optional<LatePolicy> parse_late_policy(std::string_view text) {
 
 std::optional<std::string> make_resampler_options(const BarOptions& bars, std::string exchange,
                                                   std::string symbol, bool consecutive_trade_ids,
-                                                  ResamplerOptions& out) {
+                                                  ResamplerOptions& out, bool trade_ids_usable) {
   const std::int64_t interval = bars.interval.count();
   const std::int64_t lateness = bars.allowed_lateness.count();
   if (interval <= 0) return "bars.interval must be positive";
@@ -29,7 +29,8 @@ std::optional<std::string> make_resampler_options(const BarOptions& bars, std::s
   options.allowed_lateness_ns = lateness;
   options.late_policy = *policy;
   options.revision_horizon_bars = bars.revision_horizon_bars;
-  options.consecutive_trade_ids = consecutive_trade_ids;
+  options.consecutive_trade_ids = consecutive_trade_ids && trade_ids_usable;
+  options.trade_ids_usable = trade_ids_usable;
   out = std::move(options);
   return std::nullopt;
 }

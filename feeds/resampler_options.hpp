@@ -43,6 +43,11 @@ struct ResamplerOptions {
   // False for exchanges whose ids are unique but not consecutive.
   bool consecutive_trade_ids = true;
 
+  // False when the exchange gives no usable trade ids (a dialect with
+  // IdContinuity::kNone): then no trade is a duplicate by id and no id holes
+  // are looked for.
+  bool trade_ids_usable = true;
+
   // How long one half of the exchange-to-local offset window lasts (local
   // time); the offset is the largest (exchange time - receive time) seen over
   // the last one to two windows, i.e. the sample with the least network delay.
@@ -51,10 +56,8 @@ struct ResamplerOptions {
 
 // Builds options from the config section. Returns an error message (and leaves
 // `out` alone) when the section is inconsistent.
-[[nodiscard]] std::optional<std::string> make_resampler_options(const BarOptions& bars,
-                                                                std::string exchange,
-                                                                std::string symbol,
-                                                                bool consecutive_trade_ids,
-                                                                ResamplerOptions& out);
+[[nodiscard]] std::optional<std::string> make_resampler_options(
+    const BarOptions& bars, std::string exchange, std::string symbol, bool consecutive_trade_ids,
+    ResamplerOptions& out, bool trade_ids_usable = true);
 
 }  // namespace tickcast::feeds

@@ -244,6 +244,20 @@ TEST_F(ResamplerTest, AggregatedTradesCountForEveryIdTheyCover) {
   EXPECT_EQ(out_[2].bar.status, BarStatus::kGap) << "id 8 is missing";
 }
 
+TEST(ResamplerWithoutIds, EveryTradeCountsWhenIdsAreUnusable) {
+  ResamplerOptions o;
+  o.interval_ns = kMin;
+  o.trade_ids_usable = false;  // e.g. every trade arrives with id 0
+  std::vector<Bar> bars;
+  Resampler r(o, [&](const BarEvent& e) { bars.push_back(e.bar); });
+  for (double s : {10.0, 61.0, 62.0, 62.0, 90.0, 125.0}) {
+    EXPECT_EQ(r.on_trade(make_trade(0, s, 100, 1)), TradeOutcome::kAccepted);
+  }
+  ASSERT_EQ(bars.size(), 2u);
+  EXPECT_EQ(bars[1].trade_count, 4u);
+  EXPECT_EQ(bars[1].status, BarStatus::kTraded);
+}
+
 TEST_F(ResamplerTest, ClockClosesBarsWithoutTradesUsingTheMeasuredOffset) {
   make();
   // The receiving clock runs 1.25 s behind the exchange.
