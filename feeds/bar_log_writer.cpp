@@ -15,10 +15,6 @@
 
 namespace tickcast::feeds {
 
-IoStatus IoStatus::from_errno(const std::string& what, const std::string& path, int err) {
-  return IoStatus::error(what + " " + path + ": " + std::strerror(err));
-}
-
 BarLogOptions BarLogOptions::from(const BarOptions& bars) {
   BarLogOptions o;
   o.fsync_interval_ns = bars.fsync_interval.count();
