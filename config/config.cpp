@@ -166,11 +166,12 @@ LoadResult load_config_text(std::string_view text, std::string_view source) {
 
   Config config;
   for (auto&& [key, node] : root) {
-    static constexpr std::string_view kSections[] = {"daemon", "server", "feeds", "bars", "model"};
+    static constexpr std::string_view kSections[] = {"daemon", "server", "feeds",
+                                                     "bars",   "model",  "replay"};
     if (std::find(std::begin(kSections), std::end(kSections), key.str()) == std::end(kSections)) {
       result.errors.push_back(
           {std::string(key.str()), node.source().begin.line,
-           "unknown section (known: [daemon], [server], [[feeds]], [bars], [model])"});
+           "unknown section (known: [daemon], [server], [[feeds]], [bars], [model], [replay])"});
     }
   }
   read_section(root, daemon_section(), config.daemon, result.errors);
@@ -178,6 +179,7 @@ LoadResult load_config_text(std::string_view text, std::string_view source) {
   read_feeds(root, config.feeds, result.errors);
   read_section(root, bars_section(), config.bars, result.errors);
   read_section(root, model_section(), config.model, result.errors);
+  read_section(root, replay_section(), config.replay, result.errors);
   if (result.errors.empty()) check_consistency(root, config, result.errors);
 
   std::stable_sort(result.errors.begin(), result.errors.end(),
@@ -206,7 +208,8 @@ std::string render_effective(const Config& config) {
     out += render_section(feed_section(), feed, "[[feeds]]") + "\n";
   }
   out += render_section(bars_section(), config.bars, "[bars]") + "\n";
-  out += render_section(model_section(), config.model, "[model]");
+  out += render_section(model_section(), config.model, "[model]") + "\n";
+  out += render_section(replay_section(), config.replay, "[replay]");
   return out;
 }
 
@@ -221,6 +224,7 @@ ReloadPlan plan_reload(const Config& running, const Config& next) {
   if (feeds_changed) plan.needs_restart.push_back("feeds");
   diff_section(bars_section(), running.bars, next.bars, plan);
   diff_section(model_section(), running.model, next.model, plan);
+  diff_section(replay_section(), running.replay, next.replay, plan);
   return plan;
 }
 
@@ -231,6 +235,7 @@ std::string render_reference() {
   out += reference_table(feed_section(), "[[feeds]]");
   out += reference_table(bars_section(), "[bars]");
   out += reference_table(model_section(), "[model]");
+  out += reference_table(replay_section(), "[replay]");
   return out;
 }
 

@@ -58,4 +58,39 @@ struct ServerOptions {
   std::chrono::nanoseconds request_timeout = std::chrono::seconds(10);
 };
 
+// The built-in replay exchange: a websocket server on loopback that speaks an
+// exchange's dialect and streams recorded or synthetic trades, started inside
+// the daemon before the feeds, so a config can run with no network at all
+// (config/demo.toml). The `[replay]` section.
+struct BuiltinReplayOptions {
+  // Start it. Default: false.
+  bool enabled = false;
+
+  // Port on 127.0.0.1. A feed reaches it with url = "ws://127.0.0.1:PORT/...".
+  // Default: 9443.
+  int port = 9443;
+
+  // Which exchange it impersonates. Default: "binance".
+  std::string dialect = "binance";
+
+  // The symbol it trades, in the exchange's spelling; empty means the
+  // dialect's usual BTC pair. Default: empty.
+  std::string symbol;
+
+  // A trades CSV or raw-frames recording to play; empty means a seeded
+  // synthetic market (random walk with volatility clustering and bursts).
+  // Default: empty.
+  std::string trades_file;
+
+  // Playback speed: the recording's spacing is divided by this.
+  // Default: 1. Range: 0.01 to 1000.
+  double speed = 1.0;
+
+  // Start the tape over when it ends. Default: true.
+  bool loop = true;
+
+  // Seed of the synthetic market. Default: 1.
+  std::uint64_t seed = 1;
+};
+
 }  // namespace tickcast::config

@@ -204,7 +204,8 @@ class Section {
   }
 
   // A byte size: an integer, or a string with a unit ("64MiB"), in [min, max].
-  Section& bytes(KeyInfo info, std::int64_t Options::*member, std::int64_t min, std::int64_t max) {
+  template <std::integral T>
+  Section& bytes(KeyInfo info, T Options::*member, std::int64_t min, std::int64_t max) {
     std::string range = "from " + format_bytes(min) + " to " + format_bytes(max);
     return add(
         info, "size " + range,
@@ -223,10 +224,12 @@ class Section {
             return "must be between " + format_bytes(min) + " and " + format_bytes(max) + ", got " +
                    format_bytes(*value);
           }
-          o.*member = *value;
+          o.*member = static_cast<T>(*value);
           return {};
         },
-        [=](const Options& o) { return quote(format_bytes(o.*member)); });
+        [=](const Options& o) {
+          return quote(format_bytes(static_cast<std::int64_t>(o.*member)));
+        });
   }
 
   // Reads every key of `table` into `options`. Unknown keys, wrong types,

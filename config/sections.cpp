@@ -89,6 +89,15 @@ const Section<feeds::FeedOptions>& feed_section() {
                &FeedOptions::backoff_initial, milliseconds(1), minutes(1));
     s.duration({.key = "backoff_max", .doc = "longest reconnect delay"}, &FeedOptions::backoff_max,
                milliseconds(1), hours(1));
+    s.duration(
+        {.key = "backoff_reset_after", .doc = "a link up this long resets the reconnect backoff"},
+        &FeedOptions::backoff_reset_after, seconds(1), hours(24));
+    s.duration({.key = "connect_timeout",
+                .doc = "limit of each connection stage (resolve, connect, TLS, handshake)"},
+               &FeedOptions::connect_timeout, milliseconds(100), minutes(5));
+    s.bytes({.key = "max_frame_bytes",
+             .doc = "larger frames are discarded and counted; the connection stays"},
+            &FeedOptions::max_frame_bytes, 4 << 10, 64 << 20);
     s.duration({.key = "rotate_after",
                 .doc = "open a replacement connection after this long; 0s disables"},
                &FeedOptions::rotate_after, nanoseconds(0), 7 * kDay);
@@ -162,6 +171,31 @@ const Section<model::ModelOptions>& model_section() {
               &ModelOptions::patience, 1, 1000);
     s.number({.key = "interval_coverage", .doc = "nominal coverage of the prediction interval"},
              &ModelOptions::interval_coverage, 0.5, 0.999);
+    return s;
+  }();
+  return section;
+}
+
+const Section<BuiltinReplayOptions>& replay_section() {
+  static const auto section = [] {
+    Section<BuiltinReplayOptions> s("replay");
+    s.boolean({.key = "enabled", .doc = "start the built-in replay exchange on loopback"},
+              &BuiltinReplayOptions::enabled);
+    s.integer({.key = "port", .doc = "its port on 127.0.0.1"}, &BuiltinReplayOptions::port, 1,
+              65535);
+    s.text({.key = "dialect", .doc = "the exchange it impersonates"},
+           &BuiltinReplayOptions::dialect,
+           {"binance", "coinbase", "kraken", "bitstamp", "okx", "bybit"});
+    s.text({.key = "symbol", .doc = "the symbol it trades; empty: the dialect's BTC pair"},
+           &BuiltinReplayOptions::symbol);
+    s.text({.key = "trades_file", .doc = "recording to play; empty: a seeded synthetic market"},
+           &BuiltinReplayOptions::trades_file);
+    s.number({.key = "speed", .doc = "playback speed (recorded spacing divided by this)"},
+             &BuiltinReplayOptions::speed, 0.01, 1000.0);
+    s.boolean({.key = "loop", .doc = "start the tape over when it ends"},
+              &BuiltinReplayOptions::loop);
+    s.integer({.key = "seed", .doc = "seed of the synthetic market"}, &BuiltinReplayOptions::seed,
+              0, std::numeric_limits<std::int64_t>::max());
     return s;
   }();
   return section;

@@ -13,6 +13,7 @@
 #include "daemon/function_collector.hpp"
 #include "daemon/http_routes.hpp"
 #include "daemon/logging.hpp"
+#include "daemon/market_metrics.hpp"
 #include "daemon/metric_family.hpp"
 
 namespace tickcast::daemon {
@@ -71,6 +72,15 @@ int Daemon::run() {
     return 1;
   }
 
+  // Dialects, URLs, CA files and bar logs are checked before the port is bound.
+  market_ = MarketData::create(ioc_, config_, state_dir_.path(), error);
+  if (!market_) {
+    spdlog::critical("{}", error);
+    return 1;
+  }
+  metrics_.add_collector(
+      make_collector([market = market_.get()] { return collect_market_metrics(*market); }));
+
   auto listen = config::parse_listen_address(config_.server.listen);  // validated at load
   server_ = std::make_unique<HttpServer>(ioc_, limits_from(config_.server),
                                          make_http_routes(metrics_, readiness_));
@@ -93,6 +103,7 @@ int Daemon::run() {
                state_dir_.path().string(), config_.daemon.network_threads);
   if (config_.feeds.empty()) spdlog::warn("no [[feeds]] configured: nothing to forecast");
 
+  market_->start();
   wait_for_signal();
   notifier_.ready("serving on " + address);
   if (auto interval = notifier_.start_watchdog(); interval.count() > 0) {
@@ -176,6 +187,7 @@ void Daemon::begin_shutdown(std::string_view why) {
   notifier_.stopping("shutting down");
   notifier_.stop_watchdog();
   server_->stop();
+  market_->stop();
   shutdown_deadline_ = std::chrono::steady_clock::now() +
                        std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                            config_.daemon.shutdown_timeout);
@@ -184,12 +196,13 @@ void Daemon::begin_shutdown(std::string_view why) {
 
 void Daemon::wait_for_drain() {
   const auto open = server_->stats().connections_open.load();
-  if (open == 0) {
+  if (open == 0 && market_->stopped()) {
     ioc_.stop();
     return;
   }
   if (std::chrono::steady_clock::now() >= shutdown_deadline_) {
-    spdlog::warn("shutdown timeout: closing {} connection(s) still open", open);
+    spdlog::warn("shutdown timeout: closing {} connection(s) still open{}", open,
+                 market_->stopped() ? "" : "; some bar logs were not synced");
     ioc_.stop();
     return;
   }

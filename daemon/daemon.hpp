@@ -17,6 +17,7 @@
 
 #include "config/config.hpp"
 #include "daemon/http_server.hpp"
+#include "daemon/market_data.hpp"
 #include "daemon/metrics.hpp"
 #include "daemon/readiness.hpp"
 #include "daemon/state_dir.hpp"
@@ -65,6 +66,7 @@ class Daemon {
   Readiness readiness_;
   SystemdNotifier notifier_;
   std::unique_ptr<HttpServer> server_;
+  std::unique_ptr<MarketData> market_;
 
   prometheus::Counter* reloads_applied_ = nullptr;
   prometheus::Counter* reloads_rejected_ = nullptr;

@@ -119,7 +119,7 @@ TEST(ConfigTest, UnknownKeyFarFromAnyKnownOneNamesTheSection) {
 TEST(ConfigTest, UnknownSectionIsAnError) {
   EXPECT_EQ(only_error("[modle]\nhidden = 3\n"),
             "config error: modle at line 1: unknown section (known: [daemon], [server], "
-            "[[feeds]], [bars], [model])");
+            "[[feeds]], [bars], [model], [replay])");
 }
 
 TEST(ConfigTest, WrongTypeNamesExpectedAndActualType) {

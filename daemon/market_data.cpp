@@ -1,0 +1,134 @@
+#include "daemon/market_data.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "feeds/dialect.hpp"
+
+namespace tickcast::daemon {
+
+namespace {
+
+std::string upper(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+feeds::LogSink spdlog_sink() {
+  return [](feeds::LogLevel level, std::string_view message) {
+    switch (level) {
+      case feeds::LogLevel::kDebug:
+        spdlog::debug("{}", message);
+        break;
+      case feeds::LogLevel::kInfo:
+        spdlog::info("{}", message);
+        break;
+      case feeds::LogLevel::kWarn:
+        spdlog::warn("{}", message);
+        break;
+      case feeds::LogLevel::kError:
+        spdlog::error("{}", message);
+        break;
+    }
+  };
+}
+
+std::unique_ptr<MarketData> MarketData::create(boost::asio::io_context& ioc,
+                                               const config::Config& config,
+                                               const std::filesystem::path& state_dir,
+                                               std::string& error) {
+  auto market = std::make_unique<MarketData>();
+
+  if (config.replay.enabled) {
+    feeds::ReplayOptions replay;
+    replay.dialect = config.replay.dialect;
+    replay.symbol = config.replay.symbol;
+    replay.trades_file = config.replay.trades_file;
+    replay.listen_address = "127.0.0.1";
+    replay.port = static_cast<std::uint16_t>(config.replay.port);
+    replay.speed = config.replay.speed;
+    replay.loop = config.replay.loop;
+    replay.seed = config.replay.seed;
+    market->replay_ = feeds::ReplayExchange::create(ioc, replay, error);
+    if (!market->replay_) {
+      error = "replay exchange: " + error;
+      return nullptr;
+    }
+  }
+
+  for (std::size_t i = 0; i < config.feeds.size(); ++i) {
+    const feeds::FeedOptions& options = config.feeds[i];
+    const std::string where = "feeds[" + std::to_string(i) + "] (" + options.exchange + ")";
+    auto dialect = feeds::make_dialect(options, error);
+    if (!dialect) {
+      error = where + ": " + error;
+      return nullptr;
+    }
+    const bool consecutive = dialect->id_continuity() == feeds::IdContinuity::kConsecutive;
+    const bool ids_usable = dialect->id_continuity() != feeds::IdContinuity::kNone;
+
+    // Trades are routed by symbol; exchanges differ in case ("btcusdt").
+    auto routes = std::make_shared<std::map<std::string, std::shared_ptr<SymbolPipeline>>>();
+    for (const std::string& symbol : options.symbols) {
+      auto pipeline = SymbolPipeline::create(ioc, config.bars, state_dir, options.exchange, symbol,
+                                             consecutive, ids_usable, spdlog_sink(), error);
+      if (!pipeline) return nullptr;
+      (*routes)[upper(symbol)] = pipeline;
+      market->pipelines_.push_back(pipeline);
+    }
+
+    feeds::FeedCallbacks callbacks;
+    callbacks.on_trade = [routes](const Trade& trade) {
+      if (auto it = routes->find(upper(trade.symbol)); it != routes->end()) {
+        it->second->post_trade(trade);
+      }
+    };
+    callbacks.on_connection = [routes](bool connected) {
+      for (auto& [symbol, pipeline] : *routes) pipeline->post_feed_state(connected);
+    };
+    callbacks.log = spdlog_sink();
+    auto client = feeds::FeedClient::create(ioc, options, std::move(callbacks), error);
+    if (!client) {
+      error = where + ": " + error;
+      return nullptr;
+    }
+    market->feeds_.push_back(std::move(client));
+  }
+  return market;
+}
+
+void MarketData::start() {
+  if (replay_) {
+    replay_->start();
+    spdlog::info("replay exchange listening on ws://127.0.0.1:{}", replay_->port());
+  }
+  for (auto& pipeline : pipelines_) {
+    pipeline->start();
+    if (pipeline->restored_bars() > 0) {
+      spdlog::info("{}:{}: {} bars restored from the bar log", pipeline->exchange(),
+                   pipeline->symbol(), pipeline->restored_bars());
+    }
+  }
+  for (auto& feed : feeds_) {
+    spdlog::info("feed {}: connecting to {}", feed->options().exchange, feed->url());
+    feed->start();
+  }
+}
+
+void MarketData::stop() {
+  for (auto& feed : feeds_) feed->stop();
+  if (replay_) replay_->stop();
+  for (auto& pipeline : pipelines_) pipeline->stop();
+}
+
+bool MarketData::stopped() const {
+  return std::all_of(pipelines_.begin(), pipelines_.end(),
+                     [](const auto& pipeline) { return pipeline->stopped(); });
+}
+
+}  // namespace tickcast::daemon

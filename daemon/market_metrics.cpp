@@ -1,0 +1,168 @@
+#include "daemon/market_metrics.hpp"
+
+#include <limits>
+
+#include "daemon/metric_family.hpp"
+#include "feeds/dialect.hpp"
+
+namespace tickcast::daemon {
+namespace {
+
+using prometheus::MetricType;
+
+double load(const std::atomic<std::uint64_t>& value) {
+  return static_cast<double>(value.load(std::memory_order_relaxed));
+}
+
+// A histogram sample from per-bucket (non-cumulative) counts.
+template <class Bounds, class CountOf>
+void add_histogram(prometheus::MetricFamily& family, const Bounds& bounds, CountOf count_of,
+                   std::uint64_t total, double sum_seconds, LabelPairs labels) {
+  prometheus::ClientMetric metric;
+  for (const auto& [name, value] : labels) metric.label.push_back({name, value});
+  std::uint64_t cumulative = 0;
+  for (std::size_t i = 0; i < bounds.size(); ++i) {
+    cumulative += count_of(i);
+    metric.histogram.bucket.push_back({cumulative, bounds[i]});
+  }
+  metric.histogram.bucket.push_back({total, std::numeric_limits<double>::infinity()});
+  metric.histogram.sample_count = total;
+  metric.histogram.sample_sum = sum_seconds;
+  family.metric.push_back(std::move(metric));
+}
+
+void collect_feeds(const MarketData& market, std::vector<prometheus::MetricFamily>& out) {
+  auto connected = make_family("tickcast_feed_connected", "1 while the feed's websocket is up.",
+                               MetricType::Gauge);
+  auto connects = make_family("tickcast_feed_connects_total", "Websocket connections established.",
+                              MetricType::Counter);
+  auto disconnects = make_family("tickcast_feed_disconnects_total", "Connections ended, by reason.",
+                                 MetricType::Counter);
+  auto frames =
+      make_family("tickcast_feed_frames_total", "Frames received, by kind.", MetricType::Counter);
+  auto errors = make_family("tickcast_feed_decode_errors_total",
+                            "Frames that could not be decoded, by kind.", MetricType::Counter);
+  auto trades = make_family("tickcast_trades_total", "New trades delivered.", MetricType::Counter);
+  auto duplicates =
+      make_family("tickcast_feed_duplicate_trades_total",
+                  "Trades seen again (same id) and dropped by the feed.", MetricType::Counter);
+  auto gaps = make_family("tickcast_trade_id_gaps_total",
+                          "Holes in consecutive trade ids (missed trades).", MetricType::Counter);
+  auto missing = make_family("tickcast_trade_ids_missing_total", "Trade ids the holes spanned.",
+                             MetricType::Counter);
+  auto age = make_family("tickcast_feed_last_trade_age_seconds",
+                         "Seconds since the newest trade arrived (absent before the first).",
+                         MetricType::Gauge);
+  auto latency =
+      make_family("tickcast_feed_latency_seconds",
+                  "Receive time minus exchange time of each trade.", MetricType::Histogram);
+
+  const double now_seconds = static_cast<double>(unix_now_ns()) / 1e9;
+  for (const auto& feed : market.feeds()) {
+    const feeds::FeedStats& stats = feed->stats();
+    const std::string& exchange = feed->options().exchange;
+    add_sample(connected, stats.connected.load() ? 1 : 0, {{"exchange", exchange}});
+    add_sample(connects, load(stats.connects_total), {{"exchange", exchange}});
+    for (std::size_t r = 0; r < feeds::kDisconnectReasonCount; ++r) {
+      add_sample(disconnects, load(stats.disconnects[r]),
+                 {{"exchange", exchange},
+                  {"reason", std::string(to_string(static_cast<feeds::DisconnectReason>(r)))}});
+    }
+    for (std::size_t k = 0; k < feeds::kFrameKindCount; ++k) {
+      add_sample(frames, load(stats.frames[k]),
+                 {{"exchange", exchange},
+                  {"kind", std::string(to_string(static_cast<feeds::FrameKind>(k)))}});
+    }
+    // Index 0 is "ok", which is not an error.
+    for (std::size_t e = 1; e < feeds::kDecodeErrorCount; ++e) {
+      add_sample(errors, load(stats.decode_errors[e]),
+                 {{"exchange", exchange},
+                  {"kind", std::string(to_string(static_cast<feeds::DecodeError>(e)))}});
+    }
+    for (const feeds::SymbolStats& symbol : stats.symbols) {
+      LabelPairs labels = {{"exchange", exchange}, {"symbol", symbol.symbol}};
+      add_sample(trades, load(symbol.trades_total), labels);
+      add_sample(duplicates, load(symbol.duplicate_trades_total), labels);
+      add_sample(gaps, load(symbol.trade_id_gaps_total), labels);
+      add_sample(missing, load(symbol.missing_trade_ids_total), labels);
+      if (std::int64_t last = symbol.last_trade_receive_ns.load(); last > 0) {
+        add_sample(age, now_seconds - static_cast<double>(last) / 1e9, labels);
+      }
+      add_histogram(
+          latency, feeds::LatencyHistogram::kBoundsSeconds,
+          [&](std::size_t i) { return symbol.latency.bucket(i); }, symbol.latency.count(),
+          symbol.latency.sum_seconds(), labels);
+    }
+  }
+  for (auto* family : {&connected, &connects, &disconnects, &frames, &errors, &trades, &duplicates,
+                       &gaps, &missing, &age, &latency}) {
+    if (!family->metric.empty()) out.push_back(std::move(*family));
+  }
+}
+
+void collect_pipelines(const MarketData& market, std::vector<prometheus::MetricFamily>& out) {
+  auto bars = make_family("tickcast_bars_total", "Bars closed, by status.", MetricType::Counter);
+  auto revisions =
+      make_family("tickcast_bar_revisions_total", "Closed bars published again after a late trade.",
+                  MetricType::Counter);
+  auto late = make_family("tickcast_late_trades_total",
+                          "Trades that arrived after their bar closed, by what was done.",
+                          MetricType::Counter);
+  auto duplicates =
+      make_family("tickcast_bar_duplicate_trades_total",
+                  "Trades whose id was already counted in their bar.", MetricType::Counter);
+  auto delay =
+      make_family("tickcast_bar_close_delay_seconds",
+                  "Time a bar closed, minus its end (exchange time).", MetricType::Histogram);
+  auto log_bars = make_family("tickcast_bar_log_appends_total", "Bars written to the bar log.",
+                              MetricType::Counter);
+  auto log_fsyncs = make_family("tickcast_bar_log_fsyncs_total", "fsync calls on the bar log.",
+                                MetricType::Counter);
+  auto log_errors = make_family("tickcast_bar_log_errors_total",
+                                "Bar log writes or syncs that failed.", MetricType::Counter);
+
+  for (const auto& pipeline : market.pipelines()) {
+    LabelPairs labels = {{"exchange", pipeline->exchange()}, {"symbol", pipeline->symbol()}};
+    const feeds::ResamplerStats& stats = pipeline->resampler_stats();
+    for (const auto& [status, value] :
+         {std::pair{"traded", &stats.bars_traded}, std::pair{"quiet", &stats.bars_quiet},
+          std::pair{"gap", &stats.bars_gap}}) {
+      add_sample(
+          bars, load(*value),
+          {{"exchange", pipeline->exchange()}, {"symbol", pipeline->symbol()}, {"status", status}});
+    }
+    add_sample(revisions, load(stats.bar_revisions), labels);
+    add_sample(late, load(stats.late_dropped),
+               {{"exchange", pipeline->exchange()},
+                {"symbol", pipeline->symbol()},
+                {"action", "dropped"}});
+    add_sample(late, load(stats.late_revised),
+               {{"exchange", pipeline->exchange()},
+                {"symbol", pipeline->symbol()},
+                {"action", "revised"}});
+    add_sample(duplicates, load(stats.duplicate_trades), labels);
+    add_histogram(
+        delay, stats.close_delay.bounds_seconds(),
+        [&](std::size_t i) { return stats.close_delay.bucket_count(i); }, stats.close_delay.count(),
+        static_cast<double>(stats.close_delay.sum_ns()) / 1e9, labels);
+    const feeds::BarLogStats& log = pipeline->bar_log_stats();
+    add_sample(log_bars, load(log.bars_appended), labels);
+    add_sample(log_fsyncs, load(log.fsyncs), labels);
+    add_sample(log_errors, load(log.errors), labels);
+  }
+  for (auto* family :
+       {&bars, &revisions, &late, &duplicates, &delay, &log_bars, &log_fsyncs, &log_errors}) {
+    if (!family->metric.empty()) out.push_back(std::move(*family));
+  }
+}
+
+}  // namespace
+
+std::vector<prometheus::MetricFamily> collect_market_metrics(const MarketData& market) {
+  std::vector<prometheus::MetricFamily> families;
+  collect_feeds(market, families);
+  collect_pipelines(market, families);
+  return families;
+}
+
+}  // namespace tickcast::daemon

@@ -1,0 +1,158 @@
+#include "daemon/symbol_pipeline.hpp"
+
+#include <algorithm>
+#include <boost/asio/post.hpp>
+#include <chrono>
+
+#include "feeds/bar_history.hpp"
+#include "feeds/bar_log_paths.hpp"
+
+namespace tickcast::daemon {
+
+namespace net = boost::asio;
+
+namespace {
+
+// The timer wakes at least this often: it closes bars whose close time was
+// not known at the previous tick (before the clock offset was measured) and
+// keeps the bar log's fsync window honest.
+constexpr std::chrono::milliseconds kMaxTick{100};
+
+}  // namespace
+
+std::int64_t unix_now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::shared_ptr<SymbolPipeline> SymbolPipeline::create(net::io_context& ioc,
+                                                       const feeds::BarOptions& bars,
+                                                       const std::filesystem::path& state_dir,
+                                                       std::string exchange, std::string symbol,
+                                                       bool consecutive_trade_ids,
+                                                       bool trade_ids_usable, feeds::LogSink log,
+                                                       std::string& error) {
+  feeds::ResamplerOptions options;
+  if (auto problem = feeds::make_resampler_options(bars, exchange, symbol, consecutive_trade_ids,
+                                                   options, trade_ids_usable)) {
+    error = exchange + ":" + symbol + ": " + *problem;
+    return nullptr;
+  }
+  std::shared_ptr<SymbolPipeline> pipeline(new SymbolPipeline(ioc, options, exchange, symbol, log));
+
+  // Continue the series from the log so sequences never repeat, and bars
+  // missed while the daemon was down are marked gaps.
+  feeds::BarHistory history;
+  auto reporter = [&](const std::filesystem::path& segment, std::uint64_t offset,
+                      std::uint64_t bytes, std::string_view reason) {
+    if (log) {
+      log(feeds::LogLevel::kWarn, "bar log " + segment.string() + " at " + std::to_string(offset) +
+                                      ": " + std::string(reason) + "; skipped " +
+                                      std::to_string(bytes) + " bytes");
+    }
+  };
+  if (auto status = feeds::load_bar_history(state_dir, exchange, symbol, options.interval_ns,
+                                            reporter, history);
+      !status.is_ok()) {
+    error = exchange + ":" + symbol + ": reading the bar log: " + status.message();
+    return nullptr;
+  }
+  pipeline->restored_bars_ = history.bars.size();
+  if (history.resume_from) {
+    pipeline->resampler_.resume_after(*history.resume_from);
+  } else {
+    pipeline->resampler_.start_sequence_at(history.next_sequence);
+  }
+
+  if (auto status = feeds::BarLogWriter::open(feeds::bar_log_dir(state_dir, exchange, symbol),
+                                              exchange, symbol, feeds::BarLogOptions::from(bars),
+                                              unix_now_ns(), pipeline->bar_log_);
+      !status.is_ok()) {
+    error = exchange + ":" + symbol + ": opening the bar log: " + status.message();
+    return nullptr;
+  }
+  return pipeline;
+}
+
+SymbolPipeline::SymbolPipeline(net::io_context& ioc, feeds::ResamplerOptions options,
+                               std::string exchange, std::string symbol, feeds::LogSink log)
+    : strand_(net::make_strand(ioc)),
+      timer_(strand_),
+      exchange_(std::move(exchange)),
+      symbol_(std::move(symbol)),
+      log_(std::move(log)),
+      resampler_(std::move(options), [this](const feeds::BarEvent& event) { on_bar(event); }) {}
+
+void SymbolPipeline::start() {
+  net::post(strand_, [self = shared_from_this()] { self->schedule_tick(); });
+}
+
+void SymbolPipeline::post_trade(const Trade& trade) {
+  net::post(strand_, [self = shared_from_this(), trade] {
+    if (!self->stopping_) (void)self->resampler_.on_trade(trade);
+  });
+}
+
+void SymbolPipeline::post_feed_state(bool connected) {
+  net::post(strand_, [self = shared_from_this(), connected] {
+    if (self->stopping_) return;
+    if (connected) {
+      self->resampler_.on_feed_up(unix_now_ns());
+    } else {
+      self->resampler_.on_feed_down(unix_now_ns());
+    }
+  });
+}
+
+void SymbolPipeline::stop() {
+  net::post(strand_, [self = shared_from_this()] {
+    self->stopping_ = true;
+    self->timer_.cancel();
+    if (auto status = self->bar_log_->sync(unix_now_ns()); !status.is_ok()) {
+      self->log_.log(feeds::LogLevel::kError, "bar_log", status.message());
+    }
+    self->stopped_ = true;
+  });
+}
+
+void SymbolPipeline::on_bar(const feeds::BarEvent& event) {
+  if (auto status = bar_log_->append(event.bar, unix_now_ns()); !status.is_ok()) {
+    // The bar still flows downstream; the log's error counter and this
+    // rate-limited line tell the operator the history has a hole.
+    log_.log(feeds::LogLevel::kError, "bar_log",
+             exchange_ + ":" + symbol_ + ": " + status.message());
+  }
+  log_.log(feeds::LogLevel::kDebug, "bar",
+           exchange_ + ":" + symbol_ +
+               (event.kind == feeds::BarEventKind::kRevision ? " revised bar " : " bar ") +
+               std::to_string(event.bar.sequence) + " " + std::string(to_string(event.bar.status)) +
+               " close " + std::to_string(event.bar.close) + " trades " +
+               std::to_string(event.bar.trade_count));
+}
+
+void SymbolPipeline::schedule_tick() {
+  if (stopping_) return;
+  const std::int64_t now = unix_now_ns();
+  std::chrono::nanoseconds wait = kMaxTick;
+  if (auto next = resampler_.next_close_local_ns()) {
+    wait = std::clamp(std::chrono::nanoseconds(*next - now), std::chrono::nanoseconds(0),
+                      std::chrono::nanoseconds(kMaxTick));
+  }
+  timer_.expires_after(wait);
+  timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+    if (!ec) self->on_tick();
+  });
+}
+
+void SymbolPipeline::on_tick() {
+  const std::int64_t now = unix_now_ns();
+  resampler_.advance(now);
+  if (auto status = bar_log_->sync_if_due(now); !status.is_ok()) {
+    log_.log(feeds::LogLevel::kError, "bar_log",
+             exchange_ + ":" + symbol_ + ": " + status.message());
+  }
+  schedule_tick();
+}
+
+}  // namespace tickcast::daemon

@@ -1,0 +1,81 @@
+// One symbol's live pipeline, on its own strand: trades -> Resampler -> bars
+// -> bar log (and, with the online issue, the forecaster).
+//
+// Trades arrive from the feed's strand by post (copied); bars close on trade
+// time and on a timer driven by the local clock (Resampler::advance), so a
+// quiet market still gets its bars on time. The bar log is fsynced at least
+// every bars.fsync_interval by the same timer. Nothing here blocks.
+#pragma once
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "feeds/bar_log_writer.hpp"
+#include "feeds/log_sink.hpp"
+#include "feeds/market.hpp"
+#include "feeds/resampler.hpp"
+
+namespace tickcast::daemon {
+
+class SymbolPipeline : public std::enable_shared_from_this<SymbolPipeline> {
+ public:
+  // Reads the symbol's bar log back (so bar sequences continue across
+  // restarts) and opens it for appending. Returns nullptr and sets `error`
+  // when the options are inconsistent or the log cannot be opened.
+  static std::shared_ptr<SymbolPipeline> create(boost::asio::io_context& ioc,
+                                                const feeds::BarOptions& bars,
+                                                const std::filesystem::path& state_dir,
+                                                std::string exchange, std::string symbol,
+                                                bool consecutive_trade_ids, bool trade_ids_usable,
+                                                feeds::LogSink log, std::string& error);
+
+  SymbolPipeline(const SymbolPipeline&) = delete;
+  SymbolPipeline& operator=(const SymbolPipeline&) = delete;
+
+  // Starts the close/fsync timer.
+  void start();
+
+  // Thread-safe: each posts onto the pipeline's strand.
+  void post_trade(const Trade& trade);
+  void post_feed_state(bool connected);
+
+  // Stops the timer and syncs the bar log; `stopped()` turns true when done.
+  void stop();
+  [[nodiscard]] bool stopped() const { return stopped_.load(); }
+
+  [[nodiscard]] const std::string& exchange() const { return exchange_; }
+  [[nodiscard]] const std::string& symbol() const { return symbol_; }
+  [[nodiscard]] const feeds::ResamplerStats& resampler_stats() const { return resampler_.stats(); }
+  [[nodiscard]] const feeds::BarLogStats& bar_log_stats() const { return bar_log_->stats(); }
+  // Bars read back from the log at start.
+  [[nodiscard]] std::size_t restored_bars() const { return restored_bars_; }
+
+ private:
+  SymbolPipeline(boost::asio::io_context& ioc, feeds::ResamplerOptions options,
+                 std::string exchange, std::string symbol, feeds::LogSink log);
+
+  void on_bar(const feeds::BarEvent& event);
+  void schedule_tick();
+  void on_tick();
+
+  boost::asio::strand<boost::asio::io_context::executor_type> strand_;
+  boost::asio::steady_timer timer_;
+  std::string exchange_;
+  std::string symbol_;
+  feeds::RateLimitedLog log_;
+  feeds::Resampler resampler_;
+  std::unique_ptr<feeds::BarLogWriter> bar_log_;
+  std::size_t restored_bars_ = 0;
+  bool stopping_ = false;
+  std::atomic<bool> stopped_{false};
+};
+
+// The wall clock in ns since the epoch, the time base of exchange timestamps.
+std::int64_t unix_now_ns();
+
+}  // namespace tickcast::daemon
