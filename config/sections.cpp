@@ -122,6 +122,9 @@ const Section<feeds::BarOptions>& bars_section() {
                &BarOptions::fsync_interval, nanoseconds(0), minutes(1));
     s.duration({.key = "retention", .doc = "bar-log segments older than this are deleted"},
                &BarOptions::retention, hours(1), 3650 * kDay);
+    s.integer({.key = "revision_horizon_bars",
+               .doc = "closed bars a late trade can still revise or be de-duplicated against"},
+              &BarOptions::revision_horizon_bars, 1, 1024);
     s.bytes({.key = "segment_bytes", .doc = "bar-log segment size before a new one starts"},
             &BarOptions::segment_bytes, 64 << 10, std::int64_t{4} << 30);
     return s;

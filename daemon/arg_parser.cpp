@@ -93,6 +93,18 @@ ArgParser::Outcome ArgParser::parse(std::span<const std::string_view> args) {
   return Outcome::kOk;
 }
 
+std::optional<int> ArgParser::parse_or_exit_code(std::span<const std::string_view> args) {
+  switch (parse(args)) {
+    case Outcome::kOk:
+      return std::nullopt;
+    case Outcome::kHelpShown:
+      return 0;
+    case Outcome::kError:
+      break;
+  }
+  return 2;
+}
+
 bool ArgParser::has(std::string_view name) const {
   return values_.find(name) != values_.end();
 }

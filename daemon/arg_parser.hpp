@@ -35,6 +35,11 @@ class ArgParser {
   // (to stdout) and one line naming the problem on errors (to stderr).
   [[nodiscard]] Outcome parse(std::span<const std::string_view> args);
 
+  // parse(), reduced to what a subcommand does next: nothing to do but go
+  // on (nullopt), or end with this exit code (0 after --help, 2 on an error):
+  //   if (auto exit_code = parser.parse_or_exit_code(args)) return *exit_code;
+  [[nodiscard]] std::optional<int> parse_or_exit_code(std::span<const std::string_view> args);
+
   [[nodiscard]] bool has(std::string_view name) const;
   [[nodiscard]] std::string get(std::string_view name) const;  // "" when absent
   [[nodiscard]] std::optional<std::string> get_optional(std::string_view name) const;

@@ -63,14 +63,7 @@ int bars_main(std::span<const std::string_view> args) {
   parser.positional("SYMBOL", "the symbol as the exchange spells it, e.g. BTCUSDT");
   parser.option("exchange", "NAME", "which exchange's log, when several have SYMBOL");
   parser.flag("latest", "print only the newest revision of each bar, in sequence order");
-  switch (parser.parse(args)) {
-    case ArgParser::Outcome::kHelpShown:
-      return 0;
-    case ArgParser::Outcome::kError:
-      return 2;
-    case ArgParser::Outcome::kOk:
-      break;
-  }
+  if (auto exit_code = parser.parse_or_exit_code(args)) return *exit_code;
   if (parser.get("ACTION") != "dump") {
     return fail("unknown action '" + parser.get("ACTION") + "' (expected dump)");
   }

@@ -13,14 +13,7 @@ int check_config_main(std::span<const std::string_view> args) {
                    "filled in) on success, or one line per error, with key and line, on failure.");
   parser.positional("FILE", "the TOML config file");
   parser.flag("quiet", "print nothing on success");
-  switch (parser.parse(args)) {
-    case ArgParser::Outcome::kHelpShown:
-      return 0;
-    case ArgParser::Outcome::kError:
-      return 2;
-    case ArgParser::Outcome::kOk:
-      break;
-  }
+  if (auto exit_code = parser.parse_or_exit_code(args)) return *exit_code;
   const std::string path = parser.get("FILE");
   config::LoadResult loaded = config::load_config_file(path);
   if (!loaded.config) {

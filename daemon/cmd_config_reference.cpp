@@ -12,14 +12,7 @@ int config_reference_main(std::span<const std::string_view> args) {
   ArgParser parser("config-reference",
                    "Prints every config key, its type, range, default and whether SIGHUP\n"
                    "applies it, as Markdown tables.");
-  switch (parser.parse(args)) {
-    case ArgParser::Outcome::kHelpShown:
-      return 0;
-    case ArgParser::Outcome::kError:
-      return 2;
-    case ArgParser::Outcome::kOk:
-      break;
-  }
+  if (auto exit_code = parser.parse_or_exit_code(args)) return *exit_code;
   std::cout << config::render_reference();
   return 0;
 }

@@ -32,14 +32,7 @@ int decode_main(std::span<const std::string_view> args) {
   parser.option("max-frame-bytes", "N", "frames above this size are counted as too_large",
                 std::to_string(feeds::kDefaultMaxFrameBytes));
   parser.positional("FILE", "file of frames; standard input when absent or '-'", false);
-  switch (parser.parse(args)) {
-    case ArgParser::Outcome::kHelpShown:
-      return 0;
-    case ArgParser::Outcome::kError:
-      return 2;
-    case ArgParser::Outcome::kOk:
-      break;
-  }
+  if (auto exit_code = parser.parse_or_exit_code(args)) return *exit_code;
   auto fail = [](const std::string& message) {
     std::cerr << "tickcast decode: " << message << '\n';
     return 2;

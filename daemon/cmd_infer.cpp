@@ -31,9 +31,7 @@ int infer_main(std::span<const std::string_view> args) {
       .option("weights", "FILE", "weights JSON (PyTorch state_dict names) or a checkpoint",
               std::nullopt, true)
       .flag("resume", "start from the state stored in the checkpoint instead of zeros");
-  if (auto outcome = parser.parse(args); outcome != ArgParser::Outcome::kOk) {
-    return outcome == ArgParser::Outcome::kHelpShown ? 0 : 2;
-  }
+  if (auto exit_code = parser.parse_or_exit_code(args)) return *exit_code;
   const auto fail = [](const std::string& message) {
     std::cerr << "tickcast infer: " << message << '\n';
     return 1;

@@ -78,9 +78,7 @@ int model_main(std::span<const std::string_view> args) {
   parser.positional("action", "inspect or export-weights")
       .positional("model", "the checkpoint file")
       .positional("out", "output file (export-weights)", false);
-  if (auto outcome = parser.parse(args); outcome != ArgParser::Outcome::kOk) {
-    return outcome == ArgParser::Outcome::kHelpShown ? 0 : 2;
-  }
+  if (auto exit_code = parser.parse_or_exit_code(args)) return *exit_code;
   const std::string action = parser.get("action");
   if (action != "inspect" && action != "export-weights") {
     std::cerr << "tickcast model: unknown action '" << action << "' (inspect or export-weights)\n";

@@ -34,14 +34,7 @@ int replay_exchange_main(std::span<const std::string_view> args) {
   parser.option("seed", "N", "seed of the synthetic stream", "1");
   parser.option("tls-cert", "FILE", "PEM certificate chain: serve wss://");
   parser.option("tls-key", "FILE", "PEM private key for --tls-cert");
-  switch (parser.parse(args)) {
-    case ArgParser::Outcome::kHelpShown:
-      return 0;
-    case ArgParser::Outcome::kError:
-      return 2;
-    case ArgParser::Outcome::kOk:
-      break;
-  }
+  if (auto exit_code = parser.parse_or_exit_code(args)) return *exit_code;
   auto fail = [](const std::string& message) {
     std::cerr << "tickcast replay-exchange: " << message << '\n';
     return 2;

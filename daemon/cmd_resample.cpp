@@ -65,14 +65,7 @@ int resample_main(std::span<const std::string_view> args) {
   parser.option("exchange", "NAME", "exchange for formats without one", "binance");
   parser.option("symbol", "SYMBOL", "symbol for formats without one (default: from the file name)");
   parser.positional("FILE", "trades CSV, or - for standard input");
-  switch (parser.parse(args)) {
-    case ArgParser::Outcome::kHelpShown:
-      return 0;
-    case ArgParser::Outcome::kError:
-      return 2;
-    case ArgParser::Outcome::kOk:
-      break;
-  }
+  if (auto exit_code = parser.parse_or_exit_code(args)) return *exit_code;
 
   auto fail = [](const std::string& message) {
     std::cerr << "tickcast resample: " << message << '\n';

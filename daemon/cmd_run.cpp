@@ -13,14 +13,7 @@ namespace tickcast::daemon {
 int run_main(std::span<const std::string_view> args) {
   ArgParser parser("run", "Runs the daemon: exchange feeds, bars, forecasts and the HTTP server.");
   parser.option("config", "FILE", "the TOML config file", "/etc/tickcast/tickcast.toml");
-  switch (parser.parse(args)) {
-    case ArgParser::Outcome::kHelpShown:
-      return 0;
-    case ArgParser::Outcome::kError:
-      return 2;
-    case ArgParser::Outcome::kOk:
-      break;
-  }
+  if (auto exit_code = parser.parse_or_exit_code(args)) return *exit_code;
 
   setup_logging();
   // Validate everything before touching anything (no port, no state dir).

@@ -59,9 +59,7 @@ int train_main(std::span<const std::string_view> args) {
       .option("config", "FILE", "take the [model] section of this config file")
       .option("out", "MODEL", "checkpoint to write", std::nullopt, true)
       .option("test-fraction", "F", "chronological tail held out for the final scores", "0.2");
-  if (auto outcome = parser.parse(args); outcome != ArgParser::Outcome::kOk) {
-    return outcome == ArgParser::Outcome::kHelpShown ? 0 : 2;
-  }
+  if (auto exit_code = parser.parse_or_exit_code(args)) return *exit_code;
   const auto fail = [](const std::string& message) {
     std::cerr << "tickcast train: " << message << '\n';
     return 1;
