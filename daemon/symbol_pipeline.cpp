@@ -26,13 +26,10 @@ std::int64_t unix_now_ns() {
       .count();
 }
 
-std::shared_ptr<SymbolPipeline> SymbolPipeline::create(net::io_context& ioc,
-                                                       const feeds::BarOptions& bars,
-                                                       const std::filesystem::path& state_dir,
-                                                       std::string exchange, std::string symbol,
-                                                       bool consecutive_trade_ids,
-                                                       bool trade_ids_usable, feeds::LogSink log,
-                                                       std::string& error) {
+std::shared_ptr<SymbolPipeline> SymbolPipeline::create(
+    net::io_context& ioc, const feeds::BarOptions& bars, const std::filesystem::path& state_dir,
+    std::string exchange, std::string symbol, bool consecutive_trade_ids, bool trade_ids_usable,
+    feeds::LogSink log, std::string& error) {
   feeds::ResamplerOptions options;
   if (auto problem = feeds::make_resampler_options(bars, exchange, symbol, consecutive_trade_ids,
                                                    options, trade_ids_usable)) {

@@ -16,7 +16,9 @@ namespace tickcast {
 // every dialect translates to the aggressor's side.
 enum class Side : std::uint8_t { kBuy, kSell };
 
-constexpr std::string_view to_string(Side side) { return side == Side::kBuy ? "buy" : "sell"; }
+constexpr std::string_view to_string(Side side) {
+  return side == Side::kBuy ? "buy" : "sell";
+}
 
 // One trade as an exchange reported it, normalized.
 //
@@ -25,9 +27,9 @@ constexpr std::string_view to_string(Side side) { return side == Side::kBuy ? "b
 // decimal digits, which covers every price and size the supported exchanges
 // publish (at most 8 decimals on values far below 1e7).
 struct Trade {
-  std::string exchange;     // "binance", "coinbase", ...
-  std::string symbol;       // the exchange's own spelling, e.g. "BTCUSDT", "XBT/USD"
-  std::string pair;         // normalized BASE-QUOTE, e.g. "BTC-USDT"
+  std::string exchange;  // "binance", "coinbase", ...
+  std::string symbol;    // the exchange's own spelling, e.g. "BTCUSDT", "XBT/USD"
+  std::string pair;      // normalized BASE-QUOTE, e.g. "BTC-USDT"
   std::uint64_t trade_id = 0;
   // An aggregated trade (Binance aggTrade) stands for the exchange's trades
   // first_trade_id..trade_id; a single trade has first_trade_id == trade_id.
@@ -35,9 +37,9 @@ struct Trade {
   std::uint64_t first_trade_id = 0;
   double price = 0;
   double qty = 0;
-  Side side = Side::kBuy;            // the aggressor's side
-  std::int64_t exchange_time_ns = 0; // when the exchange says the trade happened
-  std::int64_t receive_time_ns = 0;  // local wall clock when the frame arrived
+  Side side = Side::kBuy;             // the aggressor's side
+  std::int64_t exchange_time_ns = 0;  // when the exchange says the trade happened
+  std::int64_t receive_time_ns = 0;   // local wall clock when the frame arrived
 };
 
 // Why a bar has the values it has.
