@@ -73,7 +73,7 @@ int Daemon::run() {
   }
 
   // Dialects, URLs, CA files and bar logs are checked before the port is bound.
-  market_ = MarketData::create(ioc_, config_, state_dir_.path(), error);
+  market_ = MarketData::create(ioc_, config_, state_dir_.path(), publisher_, error);
   if (!market_) {
     spdlog::critical("{}", error);
     return 1;

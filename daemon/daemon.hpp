@@ -19,6 +19,7 @@
 #include "daemon/http_server.hpp"
 #include "daemon/market_data.hpp"
 #include "daemon/metrics.hpp"
+#include "daemon/publisher.hpp"
 #include "daemon/readiness.hpp"
 #include "daemon/state_dir.hpp"
 #include "daemon/systemd_notifier.hpp"
@@ -66,6 +67,8 @@ class Daemon {
   Readiness readiness_;
   SystemdNotifier notifier_;
   std::unique_ptr<HttpServer> server_;
+  // Declared before market_ so it outlives the pipelines that publish to it.
+  NullPublisher publisher_;
   std::unique_ptr<MarketData> market_;
 
   prometheus::Counter* reloads_applied_ = nullptr;

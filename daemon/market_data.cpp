@@ -41,7 +41,7 @@ feeds::LogSink spdlog_sink() {
 std::unique_ptr<MarketData> MarketData::create(boost::asio::io_context& ioc,
                                                const config::Config& config,
                                                const std::filesystem::path& state_dir,
-                                               std::string& error) {
+                                               Publisher& publisher, std::string& error) {
   auto market = std::make_unique<MarketData>();
 
   if (config.replay.enabled) {
@@ -75,8 +75,9 @@ std::unique_ptr<MarketData> MarketData::create(boost::asio::io_context& ioc,
     // Trades are routed by symbol; exchanges differ in case ("btcusdt").
     auto routes = std::make_shared<std::map<std::string, std::shared_ptr<SymbolPipeline>>>();
     for (const std::string& symbol : options.symbols) {
-      auto pipeline = SymbolPipeline::create(ioc, config.bars, state_dir, options.exchange, symbol,
-                                             consecutive, ids_usable, spdlog_sink(), error);
+      auto pipeline =
+          SymbolPipeline::create(ioc, config.bars, state_dir, options.exchange, symbol, consecutive,
+                                 ids_usable, publisher, spdlog_sink(), error);
       if (!pipeline) return nullptr;
       (*routes)[upper(symbol)] = pipeline;
       market->pipelines_.push_back(pipeline);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "daemon/publisher.hpp"
 #include "daemon/symbol_pipeline.hpp"
 #include "feeds/feed_client.hpp"
 #include "feeds/replay_exchange.hpp"
@@ -21,12 +22,13 @@ namespace tickcast::daemon {
 class MarketData {
  public:
   // Builds everything and checks it (dialects, URLs, CA files, bar logs);
-  // nothing touches the network yet. On failure returns nullptr and sets
-  // `error` to one line naming the feed or symbol.
+  // nothing touches the network yet. Bars, forecasts and status changes go
+  // to `publisher`, which must outlive the MarketData. On failure returns
+  // nullptr and sets `error` to one line naming the feed or symbol.
   static std::unique_ptr<MarketData> create(boost::asio::io_context& ioc,
                                             const config::Config& config,
                                             const std::filesystem::path& state_dir,
-                                            std::string& error);
+                                            Publisher& publisher, std::string& error);
 
   // Starts the replay exchange (if any), then the pipelines, then the feeds.
   void start();

@@ -29,14 +29,15 @@ std::int64_t unix_now_ns() {
 std::shared_ptr<SymbolPipeline> SymbolPipeline::create(
     net::io_context& ioc, const feeds::BarOptions& bars, const std::filesystem::path& state_dir,
     std::string exchange, std::string symbol, bool consecutive_trade_ids, bool trade_ids_usable,
-    feeds::LogSink log, std::string& error) {
+    Publisher& publisher, feeds::LogSink log, std::string& error) {
   feeds::ResamplerOptions options;
   if (auto problem = feeds::make_resampler_options(bars, exchange, symbol, consecutive_trade_ids,
                                                    options, trade_ids_usable)) {
     error = exchange + ":" + symbol + ": " + *problem;
     return nullptr;
   }
-  std::shared_ptr<SymbolPipeline> pipeline(new SymbolPipeline(ioc, options, exchange, symbol, log));
+  std::shared_ptr<SymbolPipeline> pipeline(
+      new SymbolPipeline(ioc, options, exchange, symbol, publisher, log));
 
   // Continue the series from the log so sequences never repeat, and bars
   // missed while the daemon was down are marked gaps.
@@ -73,11 +74,13 @@ std::shared_ptr<SymbolPipeline> SymbolPipeline::create(
 }
 
 SymbolPipeline::SymbolPipeline(net::io_context& ioc, feeds::ResamplerOptions options,
-                               std::string exchange, std::string symbol, feeds::LogSink log)
+                               std::string exchange, std::string symbol, Publisher& publisher,
+                               feeds::LogSink log)
     : strand_(net::make_strand(ioc)),
       timer_(strand_),
       exchange_(std::move(exchange)),
       symbol_(std::move(symbol)),
+      publisher_(publisher),
       log_(std::move(log)),
       resampler_(std::move(options), [this](const feeds::BarEvent& event) { on_bar(event); }) {}
 
@@ -96,10 +99,22 @@ void SymbolPipeline::post_feed_state(bool connected) {
     if (self->stopping_) return;
     if (connected) {
       self->resampler_.on_feed_up(unix_now_ns());
+      self->publish_status("feed_up", "feed connected");
     } else {
       self->resampler_.on_feed_down(unix_now_ns());
+      self->publish_status("feed_down", "feed disconnected");
     }
   });
+}
+
+void SymbolPipeline::publish_status(std::string kind, std::string message) {
+  StatusEvent event;
+  event.exchange = exchange_;
+  event.symbol = symbol_;
+  event.kind = std::move(kind);
+  event.message = std::move(message);
+  event.time_ns = unix_now_ns();
+  publisher_.publish_status(event);
 }
 
 void SymbolPipeline::stop() {
@@ -126,6 +141,7 @@ void SymbolPipeline::on_bar(const feeds::BarEvent& event) {
                std::to_string(event.bar.sequence) + " " + std::string(to_string(event.bar.status)) +
                " close " + std::to_string(event.bar.close) + " trades " +
                std::to_string(event.bar.trade_count));
+  publisher_.publish_bar(event.bar);
 }
 
 void SymbolPipeline::schedule_tick() {

@@ -15,6 +15,7 @@
 #include <memory>
 #include <string>
 
+#include "daemon/publisher.hpp"
 #include "feeds/bar_log_writer.hpp"
 #include "feeds/log_sink.hpp"
 #include "feeds/market.hpp"
@@ -25,14 +26,16 @@ namespace tickcast::daemon {
 class SymbolPipeline : public std::enable_shared_from_this<SymbolPipeline> {
  public:
   // Reads the symbol's bar log back (so bar sequences continue across
-  // restarts) and opens it for appending. Returns nullptr and sets `error`
-  // when the options are inconsistent or the log cannot be opened.
+  // restarts) and opens it for appending. Bars and status changes go to
+  // `publisher`, which must outlive the pipeline. Returns nullptr and sets
+  // `error` when the options are inconsistent or the log cannot be opened.
   static std::shared_ptr<SymbolPipeline> create(boost::asio::io_context& ioc,
                                                 const feeds::BarOptions& bars,
                                                 const std::filesystem::path& state_dir,
                                                 std::string exchange, std::string symbol,
                                                 bool consecutive_trade_ids, bool trade_ids_usable,
-                                                feeds::LogSink log, std::string& error);
+                                                Publisher& publisher, feeds::LogSink log,
+                                                std::string& error);
 
   SymbolPipeline(const SymbolPipeline&) = delete;
   SymbolPipeline& operator=(const SymbolPipeline&) = delete;
@@ -57,7 +60,9 @@ class SymbolPipeline : public std::enable_shared_from_this<SymbolPipeline> {
 
  private:
   SymbolPipeline(boost::asio::io_context& ioc, feeds::ResamplerOptions options,
-                 std::string exchange, std::string symbol, feeds::LogSink log);
+                 std::string exchange, std::string symbol, Publisher& publisher,
+                 feeds::LogSink log);
+  void publish_status(std::string kind, std::string message);
 
   void on_bar(const feeds::BarEvent& event);
   void schedule_tick();
@@ -67,6 +72,7 @@ class SymbolPipeline : public std::enable_shared_from_this<SymbolPipeline> {
   boost::asio::steady_timer timer_;
   std::string exchange_;
   std::string symbol_;
+  Publisher& publisher_;
   feeds::RateLimitedLog log_;
   feeds::Resampler resampler_;
   std::unique_ptr<feeds::BarLogWriter> bar_log_;
