@@ -18,6 +18,9 @@ packages=(
   python3 python3-websockets
   # feeds tests: the openssl command makes a throwaway CA for the TLS loopback test
   openssl
+  # ops tests: cpack's dpkg-shlibdeps and dpkg-deb, lintian on the .deb, and
+  # PyYAML for the Prometheus proof harness (it reads dashboards/alerts.yml)
+  dpkg-dev lintian python3-yaml
 )
 
 missing=()
