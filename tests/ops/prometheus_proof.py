@@ -13,6 +13,9 @@ dashboards/alerts.yml loaded. Then:
      so each comparison in it is run as a `bool` comparison: the series the
      alert watches must exist (value 0 = quiet, 1 = would fire).
   3. Every dashboard variable's label_values(metric, label) query finds values.
+  4. The alerts say the right thing about the demo: a second feed points at
+     an exchange that is down, and TickcastFeedDown fires for it and only for
+     it, while the feed, bar, process and subscriber alerts stay quiet.
 
 Before any of that, the dashboard's shape is checked: Grafana 10 schema, a
 uid, the datasource/exchange/symbol variables, every panel on the datasource
@@ -88,6 +91,30 @@ VARIABLES = {
     "job": "tickcast",
     "instance": ".*",
 }
+
+# The demo runs two feeds: a healthy one (DEMO_EXCHANGE, fed by the built-in
+# replay exchange) and one whose exchange is down (DOWN_EXCHANGE: nothing
+# listens on its port). Each alert's bool expression must then say, per
+# series, what the alert would do: TickcastFeedDown fires for the down feed
+# and only for it; the alerts below stay quiet. Alerts not named (model age,
+# skill, coverage, retrains) depend on how far training got, so they only
+# have to return series.
+DOWN_EXCHANGE = "coinbase"
+QUIET_ON_DEMO = {
+    "TickcastFeedStale", "TickcastDecodeErrors", "TickcastTradeIdGaps", "TickcastBarLogErrors",
+    "TickcastDown", "TickcastRestarting", "TickcastConfigReloadFailed", "TickcastSubscribersDropped",
+}
+
+
+def expected_alert_value(alert, labels):
+    if alert == "TickcastFeedDown":
+        return 1 if labels.get("exchange") == DOWN_EXCHANGE else 0
+    if alert == "TickcastBarsNotClosing" and labels.get("exchange") == DEMO_EXCHANGE:
+        return 0
+    if alert in QUIET_ON_DEMO:
+        return 0
+    return None
+
 
 WARMUP_SECONDS = 90  # upper bound; the loop ends as soon as everything has data
 
@@ -256,6 +283,11 @@ exchange = "{DEMO_EXCHANGE}"
 symbols = ["{DEMO_SYMBOL}"]
 url = "ws://127.0.0.1:{replay_port}/stream"
 
+[[feeds]]
+exchange = "{DOWN_EXCHANGE}"
+symbols = ["BTC-USD"]
+url = "ws://127.0.0.1:{free_port()}/"
+
 [replay]
 enabled = true
 port = {replay_port}
@@ -321,6 +353,14 @@ def check_once(prometheus, expressions, variable_queries):
             continue
         result = reply["data"]["result"]
         has_data = bool(result) if reply["data"]["resultType"] in ("vector", "matrix") else True
+        if where.startswith("rule ") and has_data:
+            alert = where.rsplit("/", 1)[1]
+            for series in result:
+                expected = expected_alert_value(alert, series["metric"])
+                value = float(series["value"][1])
+                if expected is not None and value != expected:
+                    failures.append(f"WRONG {where}: {value:g} for {series['metric']}, expected {expected}"
+                                    f" ({'fires' if expected else 'quiet'} on the demo)\n    expr: {sent}")
         pending = pending_families(expr)
         if pending:
             if has_data:
