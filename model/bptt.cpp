@@ -2,8 +2,45 @@
 
 #include <cassert>
 #include <cmath>
+#include <type_traits>
+
+#include "model/lstm_kernels.hpp"
 
 namespace tickcast::model {
+namespace {
+
+// Whether this process trains float networks with the AVX2 kernel
+// (model/lstm_kernels.hpp): the same answer for every call, so a given
+// machine and environment always sum in the same order (determinism).
+template <typename T>
+bool vector_products() {
+  if constexpr (std::is_same_v<T, float>) {
+    static const bool enabled = kernels::vector_kernel_enabled();
+    return enabled;
+  } else {
+    return false;
+  }
+}
+
+// c += a * b. The products that dominate training (the gates' GEMMs and
+// their gradients) go through the AVX2 kernel for float when the rows fit
+// its 8-row blocks; everything else, and double, through Eigen.
+template <typename T>
+void add_product(MatrixX<T>& c, const MatrixX<T>& a, const MatrixX<T>& b) {
+  assert(c.rows() == a.rows() && c.cols() == b.cols() && a.cols() == b.rows());
+  if constexpr (std::is_same_v<T, float>) {
+    if (vector_products<T>() && a.rows() % 8 == 0) {
+      kernels::avx2_gemm_acc(static_cast<int>(a.rows()), static_cast<int>(b.cols()),
+                             static_cast<int>(a.cols()), a.data(), static_cast<int>(a.rows()),
+                             b.data(), static_cast<int>(b.rows()), c.data(),
+                             static_cast<int>(c.rows()));
+      return;
+    }
+  }
+  c.noalias() += a * b;
+}
+
+}  // namespace
 
 template <typename T>
 T Bptt<T>::forward(const LstmWeights<T>& w, const Batch<T>& batch, bool keep_output_gradient) {
@@ -27,9 +64,9 @@ T Bptt<T>::forward(const LstmWeights<T>& w, const Batch<T>& batch, bool keep_out
       const MatrixX<T>& h_prev = t == 0 ? zero : h_[k][t - 1];
       const MatrixX<T>& c_prev = t == 0 ? zero : c_[k][t - 1];
       MatrixX<T>& a = gates_[k][t];
-      a.noalias() = l.w_ih * x;
-      a.noalias() += l.w_hh * h_prev;
-      a.colwise() += l.b_ih + l.b_hh;
+      a = (l.b_ih + l.b_hh).replicate(1, b);
+      add_product(a, l.w_ih, x);
+      if (t > 0) add_product(a, l.w_hh, h_prev);
       auto arr = a.array();
       arr.topRows(2 * hid) = T(1) / (T(1) + (-arr.topRows(2 * hid)).exp());  // i, f
       arr.middleRows(2 * hid, hid) = arr.middleRows(2 * hid, hid).tanh();    // g
@@ -82,7 +119,14 @@ T Bptt<T>::loss_and_gradient(const LstmWeights<T>& w, const Batch<T>& batch, Lst
 
   // Gradients flowing backwards in time into h_{t} and c_{t} of each layer.
   std::vector<MatrixX<T>> dh_next(layers, zero), dc_next(layers, zero);
-  MatrixX<T> da(4 * hid, b), dh, dx;
+  MatrixX<T> da(4 * hid, b), dh, dx, x_t, h_prev_t;
+  // The transposed weights, once per batch, so that every product below is
+  // a plain C += A * B.
+  std::vector<MatrixX<T>> w_ih_t(layers), w_hh_t(layers);
+  for (std::size_t k = 0; k < layers; ++k) {
+    w_ih_t[k] = w.layers[k].w_ih.transpose();
+    w_hh_t[k] = w.layers[k].w_hh.transpose();
+  }
   for (std::size_t t = steps; t-- > 0;) {
     // Into the top layer's h_t from the head.
     if (dy_[t].size() > 0) {
@@ -111,13 +155,21 @@ T Bptt<T>::loss_and_gradient(const LstmWeights<T>& w, const Batch<T>& batch, Lst
       dc_next[k] = (dc.array() * f).matrix();
 
       const MatrixX<T>& x = k == 0 ? batch.inputs[t] : h_[k - 1][t];
-      gl.w_ih.noalias() += da * x.transpose();
-      gl.w_hh.noalias() += da * h_prev.transpose();
+      x_t = x.transpose();
+      add_product(gl.w_ih, da, x_t);
+      if (t > 0) {
+        h_prev_t = h_prev.transpose();
+        add_product(gl.w_hh, da, h_prev_t);
+      }
       const VectorX<T> db = da.rowwise().sum();
       gl.b_ih += db;
       gl.b_hh += db;
-      dh_next[k].noalias() = l.w_hh.transpose() * da;
-      if (k > 0) dx.noalias() = l.w_ih.transpose() * da;
+      dh_next[k].setZero();
+      add_product(dh_next[k], w_hh_t[k], da);
+      if (k > 0) {
+        dx.setZero(l.w_ih.cols(), b);
+        add_product(dx, w_ih_t[k], da);
+      }
     }
   }
   return loss;

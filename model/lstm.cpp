@@ -1,8 +1,24 @@
 #include "model/lstm.hpp"
 
+#include <algorithm>
 #include <cassert>
+#include <type_traits>
+
+#include "model/lstm_kernels.hpp"
 
 namespace tickcast::model {
+
+template <typename T>
+struct Lstm<T>::Kernel {
+  struct Layer {
+    kernels::LayerStepFn step = nullptr;
+    std::vector<kernels::Line> panel;
+    int in = 0;
+  };
+  std::vector<Layer> layers;
+  kernels::HeadFn head = nullptr;
+  std::vector<float> head_w;  // row-major, output_size x H
+};
 
 template <typename T>
 Lstm<T>::Lstm(LstmWeights<T> weights) : weights_(std::move(weights)) {
@@ -15,6 +31,22 @@ Lstm<T>::Lstm(LstmWeights<T> weights) : weights_(std::move(weights)) {
     p.middleCols(in, h) = l.w_hh;
     p.col(in + h) = l.b_ih + l.b_hh;
     packed_.push_back(std::move(p));
+  }
+  if constexpr (std::is_same_v<T, float>) {
+    const int hidden = weights_.shape.hidden;
+    if (kernels::vector_kernel_enabled() && hidden % kernels::kChunkUnits == 0) {
+      auto kernel = std::make_shared<Kernel>();
+      for (const auto& l : weights_.layers) {
+        const int in = static_cast<int>(l.w_ih.cols());
+        kernel->layers.push_back(
+            {kernels::avx2_layer_step(in, hidden), kernels::make_panel(l), in});
+      }
+      kernel->head = kernels::avx2_head(hidden);
+      const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> w =
+          weights_.head_w;
+      kernel->head_w.assign(w.data(), w.data() + w.size());
+      kernel_ = std::move(kernel);
+    }
   }
 }
 
@@ -34,6 +66,24 @@ LstmState<T> Lstm<T>::make_state() const {
 
 template <typename T>
 std::span<const T> Lstm<T>::step(std::span<const T> x, LstmState<T>& state) const noexcept {
+  if constexpr (std::is_same_v<T, float>) {
+    if (kernel_) {
+      const int hidden = shape().hidden;
+      for (std::size_t k = 0; k < kernel_->layers.size(); ++k) {
+        const auto& layer = kernel_->layers[k];
+        // z = [ x (or the layer below's new h) ; h_{t-1} ]: the kernel writes
+        // the new h straight into state.h[k] while it still reads h_{t-1}.
+        float* z = state.z[k].data();
+        const float* below = k == 0 ? x.data() : state.h[k - 1].data();
+        std::copy_n(below, layer.in, z);
+        std::copy_n(state.h[k].data(), hidden, z + layer.in);
+        layer.step(layer.panel.data(), z, layer.in, hidden, state.h[k].data(), state.c[k].data());
+      }
+      kernel_->head(kernel_->head_w.data(), weights_.head_b.data(), shape().output_size, hidden,
+                    state.h.back().data(), state.out.data());
+      return {state.out.data(), static_cast<std::size_t>(state.out.size())};
+    }
+  }
   const Eigen::Index h = shape().hidden;
   for (std::size_t k = 0; k < packed_.size(); ++k) {
     auto& z = state.z[k];

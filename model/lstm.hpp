@@ -9,6 +9,7 @@
 // calls. Every buffer it writes lives in the state, sized by make_state().
 #pragma once
 
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -64,6 +65,12 @@ class Lstm {
   // Per layer, [W_ih | W_hh | b_ih + b_hh] (4H x (in + H + 1)), so that one
   // matrix-vector product gives all four gates' pre-activations.
   std::vector<MatrixX<T>> packed_;
+  // The vectorised float path chosen at construction (model/lstm_kernels.hpp):
+  // the weights re-laid for it and the kernels for these sizes. Null when
+  // step() takes the generic Eigen path (double, a hidden size that is not a
+  // multiple of 16, a CPU without AVX2/FMA). Immutable, so copies share it.
+  struct Kernel;
+  std::shared_ptr<const Kernel> kernel_;
 };
 
 extern template class Lstm<float>;

@@ -1,9 +1,21 @@
-// ns per LSTM step (tickcast's allocation-free packed step against a plain
-// Eigen reference written the obvious way) and training throughput in
-// sequence-steps per second, for hidden 32, 64 and 128 with 8 inputs.
+// ns per LSTM step and training throughput in sequence-steps per second, for
+// hidden 32, 64 and 128 with 8 inputs, one layer:
+//   BM_Step          Lstm<float>::step() as the daemon runs it (the AVX2
+//                    kernel when the CPU has AVX2/FMA, model/lstm_kernels.hpp)
+//   BM_StepGeneric   the same network forced onto the generic Eigen path
+//                    (TICKCAST_LSTM_KERNEL=generic), what other CPUs run
+//   BM_ReferenceStep the reference every ratio is taken against: a plain
+//                    Eigen step, one MatrixXf 4H x (I+H) GEMV, then the gates
+//                    with Eigen's vectorised logistic() and tanh()
+// This file is built twice (bench/model/CMakeLists.txt): model_bench with the
+// portable flags, and model_bench_avx2 with -mavx2 -mfma, so that the
+// reference uses the same instruction set as the kernel. The reference's
+// label says what Eigen used. (The generic path is compiled in the library,
+// with the portable flags, in both.)
 #include <benchmark/benchmark.h>
 
 #include <Eigen/Core>
+#include <cstdlib>
 
 #include "model/adam.hpp"
 #include "model/bptt.hpp"
@@ -24,9 +36,16 @@ std::vector<std::vector<float>> inputs(int n) {
   return xs;
 }
 
-void BM_TickcastStep(benchmark::State& state) {
+Lstm<float> network(int hidden, bool generic) {
+  if (generic) setenv("TICKCAST_LSTM_KERNEL", "generic", 1);
+  Lstm<float> lstm(LstmWeights<float>::initialised({kInputs, hidden, 1, 1}, 1));
+  if (generic) unsetenv("TICKCAST_LSTM_KERNEL");
+  return lstm;
+}
+
+void run_steps(benchmark::State& state, bool generic) {
   const int hidden = static_cast<int>(state.range(0));
-  const Lstm<float> lstm(LstmWeights<float>::initialised({kInputs, hidden, 1, 1}, 1));
+  const Lstm<float> lstm = network(hidden, generic);
   auto s = lstm.make_state();
   const auto xs = inputs(1024);
   std::size_t t = 0;
@@ -36,13 +55,20 @@ void BM_TickcastStep(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 
+void BM_Step(benchmark::State& state) {
+  run_steps(state, false);
+}
+void BM_StepGeneric(benchmark::State& state) {
+  run_steps(state, true);
+}
+
 // The reference: one MatrixXf [W_ih | W_hh] times [x; h], plus the bias,
-// then the gates, as one would first write it with Eigen (temporaries and
-// all).
+// then the gates with Eigen's array functions, as one writes it with Eigen
+// (buffers kept between steps, so it does not allocate either).
 struct ReferenceLstm {
   Eigen::MatrixXf w;  // 4H x (F + H)
   Eigen::VectorXf b;  // 4H
-  Eigen::VectorXf h, c;
+  Eigen::VectorXf h, c, z, g;
   Eigen::RowVectorXf head;
   float head_b = 0;
 
@@ -53,21 +79,25 @@ struct ReferenceLstm {
     b = l.b_ih + l.b_hh;
     h = Eigen::VectorXf::Zero(l.w_hh.cols());
     c = h;
+    z = Eigen::VectorXf::Zero(w.cols());
+    g = Eigen::VectorXf::Zero(w.rows());
     head = weights.head_w.row(0);
     head_b = weights.head_b(0);
   }
 
   float step(const std::vector<float>& x) {
     const Eigen::Index n = h.size();
-    Eigen::VectorXf z(x.size() + n);
-    z << Eigen::Map<const Eigen::VectorXf>(x.data(), static_cast<Eigen::Index>(x.size())), h;
-    const Eigen::VectorXf g = w * z + b;
-    const Eigen::ArrayXf i = 1.0f / (1.0f + (-g.segment(0, n).array()).exp());
-    const Eigen::ArrayXf f = 1.0f / (1.0f + (-g.segment(n, n).array()).exp());
-    const Eigen::ArrayXf cand = g.segment(2 * n, n).array().tanh();
-    const Eigen::ArrayXf o = 1.0f / (1.0f + (-g.segment(3 * n, n).array()).exp());
-    c = (f * c.array() + i * cand).matrix();
-    h = (o * c.array().tanh()).matrix();
+    const auto in = static_cast<Eigen::Index>(x.size());
+    z.head(in) = Eigen::Map<const Eigen::VectorXf>(x.data(), in);
+    z.tail(n) = h;
+    g.noalias() = w * z;
+    g += b;
+    const auto i = g.segment(0, n).array().logistic();
+    const auto f = g.segment(n, n).array().logistic();
+    const auto cand = g.segment(2 * n, n).array().tanh();
+    const auto o = g.segment(3 * n, n).array().logistic();
+    c.array() = f * c.array() + i * cand;
+    h.array() = o * c.array().tanh();
     return head.dot(h) + head_b;
   }
 };
@@ -79,6 +109,7 @@ void BM_ReferenceStep(benchmark::State& state) {
   std::size_t t = 0;
   for (auto _ : state) benchmark::DoNotOptimize(ref.step(xs[t++ & 1023]));
   state.SetItemsProcessed(state.iterations());
+  state.SetLabel(Eigen::SimdInstructionSetsInUse());
 }
 
 // One Adam step on a mini-batch of 32 windows of 64 steps (the defaults):
@@ -107,7 +138,8 @@ void BM_TrainBatch(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * 32 * 64);
 }
 
-BENCHMARK(BM_TickcastStep)->Arg(32)->Arg(64)->Arg(128);
+BENCHMARK(BM_Step)->Arg(32)->Arg(64)->Arg(128);
+BENCHMARK(BM_StepGeneric)->Arg(32)->Arg(64)->Arg(128);
 BENCHMARK(BM_ReferenceStep)->Arg(32)->Arg(64)->Arg(128);
 BENCHMARK(BM_TrainBatch)->Arg(32)->Arg(64)->Arg(128)->Unit(benchmark::kMillisecond);
 

@@ -36,6 +36,10 @@ SHAPES = [
     ("lstm_i8_h32_l1", 8, 32, 1, 1, 40),
     ("lstm_i4_h16_l2", 4, 16, 2, 1, 30),
     ("lstm_i8_h64_l2", 8, 64, 2, 2, 40),
+    # The sizes the vectorised step specialises (hidden 128) and one it runs
+    # with sizes taken at run time (hidden 48, three layers).
+    ("lstm_i8_h128_l1", 8, 128, 1, 1, 40),
+    ("lstm_i8_h48_l3", 8, 48, 3, 1, 30),
 ]
 
 
@@ -114,6 +118,9 @@ TRAIN_SHAPES = [
     ("bptt_i3_h4_l1_mse", 3, 4, 1, 1, 20, 3, 4, "mse"),
     ("bptt_i2_h5_l2_mse", 2, 5, 2, 2, 24, 2, 6, "mse"),
     ("bptt_i3_h4_l2_huber", 3, 4, 2, 1, 20, 3, 4, "huber"),
+    # Sizes where every product of float training takes the AVX2 kernel
+    # (rows in multiples of 8: 4H, H and the 8 inputs).
+    ("bptt_i8_h16_l2_mse", 8, 16, 2, 1, 24, 4, 6, "mse"),
 ]
 
 

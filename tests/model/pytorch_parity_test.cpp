@@ -77,7 +77,8 @@ TEST_P(MatchesPyTorch, OutputsAndFinalStateWithCarriedState) {
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, MatchesPyTorch,
                          ::testing::Values("lstm_i1_h1_l1", "lstm_i3_h5_l1", "lstm_i8_h32_l1",
-                                           "lstm_i4_h16_l2", "lstm_i8_h64_l2"));
+                                           "lstm_i4_h16_l2", "lstm_i8_h64_l2", "lstm_i8_h128_l1",
+                                           "lstm_i8_h48_l3"));
 
 TEST(WeightsJson, ExportThenImportIsExact) {
   const auto w = LstmWeights<float>::initialised({5, 6, 2, 2}, 3);

@@ -158,7 +158,7 @@ TEST_P(MatchesPyTorchTraining, ThreeClippedAdamWStepsMatchTorchOptimInFloat) {
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, MatchesPyTorchTraining,
                          ::testing::Values("bptt_i3_h4_l1_mse", "bptt_i2_h5_l2_mse",
-                                           "bptt_i3_h4_l2_huber"));
+                                           "bptt_i3_h4_l2_huber", "bptt_i8_h16_l2_mse"));
 
 }  // namespace
 }  // namespace tickcast::model
