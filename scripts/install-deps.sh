@@ -16,6 +16,8 @@ packages=(
   # systemd-analyze, curl, and Debian's Python for reference numbers
   prometheus systemd curl procps
   python3 python3-websockets
+  # bench/compare_pytorch: PyTorch's LSTM as the reference, on OpenBLAS
+  python3-torch libopenblas0-pthread
   # feeds tests: the openssl command makes a throwaway CA for the TLS loopback test
   openssl
   # ops tests: cpack's dpkg-shlibdeps and dpkg-deb, lintian on the .deb, and
