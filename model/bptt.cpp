@@ -48,10 +48,12 @@ T Bptt<T>::forward(const LstmWeights<T>& w, const Batch<T>& batch, bool keep_out
   const Eigen::Index b = batch.inputs.front().cols();
   const Eigen::Index hid = w.shape.hidden;
   const auto layers = w.layers.size();
-  h_.assign(layers, std::vector<MatrixX<T>>(steps));
-  c_.assign(layers, std::vector<MatrixX<T>>(steps));
-  gates_.assign(layers, std::vector<MatrixX<T>>(steps));
-  tanh_c_.assign(layers, std::vector<MatrixX<T>>(steps));
+  // Resized, not rebuilt: the caches keep their buffers from one batch to the
+  // next (every element used is overwritten below).
+  for (auto* cache : {&h_, &c_, &gates_, &tanh_c_}) {
+    cache->resize(layers);
+    for (auto& per_step : *cache) per_step.resize(steps);
+  }
   dy_.assign(steps, MatrixX<T>());
 
   const MatrixX<T> zero = MatrixX<T>::Zero(hid, b);
@@ -67,6 +69,17 @@ T Bptt<T>::forward(const LstmWeights<T>& w, const Batch<T>& batch, bool keep_out
       a = (l.b_ih + l.b_hh).replicate(1, b);
       add_product(a, l.w_ih, x);
       if (t > 0) add_product(a, l.w_hh, h_prev);
+      if constexpr (std::is_same_v<T, float>) {
+        if (vector_products<T>() && hid % 8 == 0) {
+          c_[k][t].resize(hid, b);
+          tanh_c_[k][t].resize(hid, b);
+          h_[k][t].resize(hid, b);
+          kernels::avx2_cell_forward(static_cast<int>(hid), static_cast<int>(b), a.data(),
+                                     t == 0 ? nullptr : c_prev.data(), c_[k][t].data(),
+                                     tanh_c_[k][t].data(), h_[k][t].data());
+          continue;
+        }
+      }
       auto arr = a.array();
       arr.topRows(2 * hid) = T(1) / (T(1) + (-arr.topRows(2 * hid)).exp());  // i, f
       arr.middleRows(2 * hid, hid) = arr.middleRows(2 * hid, hid).tanh();    // g

@@ -61,6 +61,15 @@ HeadFn avx2_head(int hidden);
 void avx2_gemm_acc(int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c,
                    int ldc) noexcept;
 
+// The elementwise half of a training forward step for a batch, column by
+// column (all column-major, `batch` columns): gates (4H rows) holds the
+// pre-activations on entry and i, f, g, o = sigmoid, sigmoid, tanh, sigmoid
+// of them on return; c = f * c_prev + i * g (c_prev null means zero),
+// tanh_c = tanh(c), h = o * tanh_c. REQUIRES: vector_kernel_enabled(),
+// hidden % 8 == 0.
+void avx2_cell_forward(int hidden, int batch, float* gates, const float* c_prev, float* c,
+                       float* tanh_c, float* h) noexcept;
+
 // Lays one layer's weights out as panels (see above).
 std::vector<Line> make_panel(const LstmLayerWeights<float>& layer);
 

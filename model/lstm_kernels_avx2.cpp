@@ -163,6 +163,33 @@ void avx2_gemm_acc(int m, int n, int k, const float* a, int lda, const float* b,
   }
 }
 
+void avx2_cell_forward(int hidden, int batch, float* gates, const float* c_prev, float* c,
+                       float* tanh_c, float* h) noexcept {
+  for (int b = 0; b < batch; ++b) {
+    float* i_gate = gates + b * 4 * hidden;
+    float* f_gate = i_gate + hidden;
+    float* g_gate = f_gate + hidden;
+    float* o_gate = g_gate + hidden;
+    const int col = b * hidden;
+    for (int u = 0; u < hidden; u += 8) {
+      const __m256 i = sigmoid8(_mm256_loadu_ps(i_gate + u));
+      const __m256 f = sigmoid8(_mm256_loadu_ps(f_gate + u));
+      const __m256 g = tanh8(_mm256_loadu_ps(g_gate + u));
+      const __m256 o = sigmoid8(_mm256_loadu_ps(o_gate + u));
+      _mm256_storeu_ps(i_gate + u, i);
+      _mm256_storeu_ps(f_gate + u, f);
+      _mm256_storeu_ps(g_gate + u, g);
+      _mm256_storeu_ps(o_gate + u, o);
+      const __m256 cp = c_prev != nullptr ? _mm256_loadu_ps(c_prev + col + u) : _mm256_setzero_ps();
+      const __m256 cn = _mm256_fmadd_ps(f, cp, _mm256_mul_ps(i, g));
+      const __m256 tc = tanh8(cn);
+      _mm256_storeu_ps(c + col + u, cn);
+      _mm256_storeu_ps(tanh_c + col + u, tc);
+      _mm256_storeu_ps(h + col + u, _mm256_mul_ps(o, tc));
+    }
+  }
+}
+
 LayerStepFn avx2_layer_step(int in, int hidden) {
   if (hidden % kChunkUnits != 0) return nullptr;
   // The default network (8 features) and the upper layers of a stack.
