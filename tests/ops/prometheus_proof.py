@@ -57,6 +57,10 @@ import yaml
 PENDING_METRIC_FAMILIES = {
     # online forecasting (lead)
     "tickcast_forecast_predicted_close",
+    "tickcast_forecast_interval_lower",
+    "tickcast_forecast_interval_upper",
+    "tickcast_retrain_running",
+    "tickcast_checkpoint_errors_total",
     "tickcast_forecast_error_abs",
     "tickcast_forecast_skill",
     "tickcast_forecast_direction_accuracy",
@@ -103,6 +107,7 @@ DOWN_EXCHANGE = "coinbase"
 QUIET_ON_DEMO = {
     "TickcastFeedStale", "TickcastDecodeErrors", "TickcastTradeIdGaps", "TickcastBarLogErrors",
     "TickcastDown", "TickcastRestarting", "TickcastConfigReloadFailed", "TickcastSubscribersDropped",
+    "TickcastCheckpointErrors",
 }
 
 
