@@ -173,6 +173,8 @@ std::string encode_checkpoint(const Checkpoint& ck) {
   p.put(m.batch);
   p.put(m.learning_rate);
   p.put_string(m.source);
+  p.put(ck.model_version);  // version 2
+  p.put(ck.residual_scale);
 
   Writer file;
   file.out.append(kCheckpointMagic);
@@ -310,6 +312,13 @@ CheckpointStatus decode_checkpoint(std::string_view bytes, Checkpoint& ck) {
       !p.get(m.best_epoch) || !p.get(m.train_loss) || !p.get(m.validation_loss) || !p.get(m.seed) ||
       !p.get(m.seq_len) || !p.get(m.batch) || !p.get(m.learning_rate) || !p.get_string(m.source)) {
     return malformed("the metadata");
+  }
+  if (version >= 2) {
+    if (!p.get(ck.model_version) || !p.get(ck.residual_scale))
+      return malformed("the model version");
+    if (!std::isfinite(ck.residual_scale) || ck.residual_scale < 0) {
+      return fail(E::kBadValue, "residual scale is negative or not finite");
+    }
   }
   if (!p.at_end()) return fail(E::kMalformed, "malformed payload: bytes left after the metadata");
   return {};

@@ -21,7 +21,9 @@
 namespace tickcast::model {
 
 inline constexpr std::string_view kCheckpointMagic = "TCKMODEL";
-inline constexpr std::uint32_t kCheckpointVersion = 1;
+// 2 appended model_version and residual_scale to the payload; version 1
+// files still load (those fields then read 0).
+inline constexpr std::uint32_t kCheckpointVersion = 2;
 inline constexpr std::size_t kCheckpointHeaderSize = 8 + 4 + 8;  // magic, version, length
 inline constexpr std::size_t kCheckpointTrailerSize = 4;         // CRC-32
 
@@ -60,6 +62,13 @@ struct Checkpoint {
   std::int64_t last_bar_end_ns = 0;
 
   TrainingMetadata meta;
+
+  // Format version 2. The online model version (1, 2, ... per symbol; 0 for
+  // a model trained offline or read from a version-1 file), and the mean
+  // absolute log-return residual it had on its validation bars, which the
+  // drift detectors divide residuals by (0: unknown).
+  std::uint64_t model_version = 0;
+  double residual_scale = 0;
 };
 
 enum class CheckpointError {

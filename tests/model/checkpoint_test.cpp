@@ -47,6 +47,8 @@ Checkpoint sample() {
   ck.meta.batch = 32;
   ck.meta.learning_rate = 1e-3;
   ck.meta.source = "binanceus_BTCUSDT_1m_20230301_20230321.csv";
+  ck.model_version = 7;
+  ck.residual_scale = 6.5e-4;
   return ck;
 }
 
@@ -70,6 +72,8 @@ void expect_same(const Checkpoint& a, const Checkpoint& b) {
   EXPECT_EQ(a.last_close, b.last_close);
   EXPECT_EQ(a.last_bar_end_ns, b.last_bar_end_ns);
   EXPECT_EQ(a.meta, b.meta);
+  EXPECT_EQ(a.model_version, b.model_version);
+  EXPECT_EQ(a.residual_scale, b.residual_scale);
 }
 
 TEST(Crc32, MatchesTheStandardCheckValue) {
@@ -104,7 +108,7 @@ TEST(Checkpoint, HeaderLayoutIsAsDocumented) {
   std::uint64_t length = 0;
   std::memcpy(&version, bytes.data() + 8, 4);
   std::memcpy(&length, bytes.data() + 12, 8);
-  EXPECT_EQ(version, 1u);
+  EXPECT_EQ(version, 2u);
   EXPECT_EQ(length + 20 + 4, bytes.size());
   std::uint32_t stored = 0;
   std::memcpy(&stored, bytes.data() + bytes.size() - 4, 4);
@@ -147,10 +151,29 @@ TEST_F(CheckpointDamage, OtherFileIsNotACheckpoint) {
 }
 
 TEST_F(CheckpointDamage, NewerVersionIsReportedAsNewerEvenThoughTheRestDiffers) {
-  write_at<std::uint32_t>(8, 2);
+  write_at<std::uint32_t>(8, 3);
   const auto s = load();
   EXPECT_EQ(s.code, CheckpointError::kNewerVersion);
-  EXPECT_THAT(s.message, HasSubstr("format version 2 is newer"));
+  EXPECT_THAT(s.message, HasSubstr("format version 3 is newer"));
+}
+
+// A version-1 file is a version-2 payload without its last 16 bytes
+// (model_version u64, residual_scale f64): it still loads, with both 0.
+TEST_F(CheckpointDamage, VersionOneFileStillLoads) {
+  const std::size_t payload = bytes.size() - 24 - 16;
+  bytes.erase(20 + payload, 16);
+  write_at<std::uint32_t>(8, 1);
+  write_at<std::uint64_t>(12, payload);
+  fix_checksum();
+  Checkpoint ck;
+  const auto s = decode_checkpoint(bytes, ck);
+  ASSERT_TRUE(s.ok()) << s.message;
+  EXPECT_EQ(ck.model_version, 0u);
+  EXPECT_EQ(ck.residual_scale, 0.0);
+  Checkpoint expected = sample();
+  expected.model_version = 0;
+  expected.residual_scale = 0;
+  expect_same(expected, ck);
 }
 
 TEST_F(CheckpointDamage, TruncatedFileAtEveryLength) {
@@ -207,7 +230,9 @@ TEST_F(CheckpointDamage, ImplausibleOrInconsistentShape) {
 
 TEST_F(CheckpointDamage, PayloadEndsEarlyDespiteAValidChecksum) {
   // A writer bug: the length and checksum are consistent but the payload is
-  // short. Cut 10 bytes out of the middle of the metadata and re-frame.
+  // short. Cut 10 bytes out of the middle of the metadata, and the 16 bytes
+  // of version-2 fields after it, and re-frame.
+  bytes.erase(bytes.size() - 4 - 16, 16);
   bytes.erase(bytes.size() - 4 - 30, 10);
   write_at<std::uint64_t>(12, bytes.size() - 24);
   fix_checksum();
