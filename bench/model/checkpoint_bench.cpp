@@ -1,0 +1,137 @@
+// Checkpoint write and read (model/checkpoint.hpp) for the default features
+// and hidden 32/64/128, each against the raw file operation it cannot avoid,
+// in the same run:
+//   BM_CheckpointSave   encode + write_file_atomically (temp, fsync, rename,
+//                       fsync dir): what the daemon pays per checkpoint
+//   BM_RawWriteFsync    reference: write(2) of the same bytes + fsync
+//   BM_CheckpointLoad   read + CRC + parse + validate: what a restart pays
+//                       per symbol (the target: 1,000 in < 2 s)
+//   BM_RawRead          reference: open + read(2) of the same file
+//   BM_Encode/BM_Decode the same without the file system
+// Files go to a fresh directory under $TMPDIR (or /tmp), removed at exit.
+#include <benchmark/benchmark.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include "model/checkpoint.hpp"
+#include "model/model_options.hpp"
+
+namespace tickcast::model {
+namespace {
+
+Checkpoint make_checkpoint(int hidden) {
+  Checkpoint ck;
+  ck.feature_names = ModelOptions{}.features;
+  const int f = static_cast<int>(ck.feature_names.size());
+  ck.scaler.mean.assign(static_cast<std::size_t>(f), 0.5);
+  ck.scaler.scale.assign(static_cast<std::size_t>(f), 2.0);
+  ck.weights = LstmWeights<float>::initialised({f, hidden, 1, 1}, 7);
+  ck.has_state = true;
+  ck.h.assign(1, VectorX<float>::Constant(hidden, 0.25f));
+  ck.c.assign(1, VectorX<float>::Constant(hidden, -0.5f));
+  ck.last_bar_sequence = 1234;
+  ck.last_close = 60000.5;
+  ck.meta.source = "bench";
+  return ck;
+}
+
+std::filesystem::path scratch_dir() {
+  static const std::filesystem::path dir = [] {
+    const char* tmp = std::getenv("TMPDIR");
+    std::string pattern = std::string(tmp != nullptr ? tmp : "/tmp") + "/tickcast-ckbench-XXXXXX";
+    const char* made = mkdtemp(pattern.data());
+    std::filesystem::path p = made != nullptr ? made : "/tmp";
+    std::atexit([] { std::filesystem::remove_all(scratch_dir()); });
+    return p;
+  }();
+  return dir;
+}
+
+void BM_Encode(benchmark::State& state) {
+  const Checkpoint ck = make_checkpoint(static_cast<int>(state.range(0)));
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    const std::string b = encode_checkpoint(ck);
+    bytes += b.size();
+    benchmark::DoNotOptimize(b.data());
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
+}
+
+void BM_Decode(benchmark::State& state) {
+  const std::string bytes = encode_checkpoint(make_checkpoint(static_cast<int>(state.range(0))));
+  Checkpoint out;
+  for (auto _ : state) {
+    if (!decode_checkpoint(bytes, out).ok()) state.SkipWithError("decode failed");
+    benchmark::DoNotOptimize(out.weights.head_b.data());
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * bytes.size()));
+}
+
+void BM_CheckpointSave(benchmark::State& state) {
+  const Checkpoint ck = make_checkpoint(static_cast<int>(state.range(0)));
+  const auto path = scratch_dir() / "save.tckmodel";
+  for (auto _ : state) {
+    if (!save_checkpoint(path, ck).ok()) state.SkipWithError("save failed");
+  }
+  state.counters["bytes"] = static_cast<double>(std::filesystem::file_size(path));
+}
+
+void BM_RawWriteFsync(benchmark::State& state) {
+  const std::string bytes = encode_checkpoint(make_checkpoint(static_cast<int>(state.range(0))));
+  const auto path = scratch_dir() / "raw.bin";
+  for (auto _ : state) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0 || ::write(fd, bytes.data(), bytes.size()) != static_cast<ssize_t>(bytes.size()) ||
+        ::fsync(fd) != 0) {
+      state.SkipWithError("write failed");
+    }
+    if (fd >= 0) ::close(fd);
+  }
+}
+
+void BM_CheckpointLoad(benchmark::State& state) {
+  const auto path = scratch_dir() / "load.tckmodel";
+  if (!save_checkpoint(path, make_checkpoint(static_cast<int>(state.range(0)))).ok()) {
+    state.SkipWithError("save failed");
+    return;
+  }
+  Checkpoint out;
+  for (auto _ : state) {
+    if (!load_checkpoint(path, out).ok()) state.SkipWithError("load failed");
+    benchmark::DoNotOptimize(out.weights.head_b.data());
+  }
+}
+
+void BM_RawRead(benchmark::State& state) {
+  const auto path = scratch_dir() / "rawread.tckmodel";
+  if (!save_checkpoint(path, make_checkpoint(static_cast<int>(state.range(0)))).ok()) {
+    state.SkipWithError("save failed");
+    return;
+  }
+  std::string buffer(std::filesystem::file_size(path), '\0');
+  for (auto _ : state) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || ::read(fd, buffer.data(), buffer.size()) != static_cast<ssize_t>(buffer.size())) {
+      state.SkipWithError("read failed");
+    }
+    if (fd >= 0) ::close(fd);
+    benchmark::DoNotOptimize(buffer.data());
+  }
+}
+
+BENCHMARK(BM_Encode)->Arg(32)->Arg(64)->Arg(128);
+BENCHMARK(BM_Decode)->Arg(32)->Arg(64)->Arg(128);
+BENCHMARK(BM_CheckpointSave)->Arg(32)->Arg(128)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_RawWriteFsync)->Arg(32)->Arg(128)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_CheckpointLoad)->Arg(32)->Arg(64)->Arg(128)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_RawRead)->Arg(32)->Arg(64)->Arg(128)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+}  // namespace tickcast::model
+
+BENCHMARK_MAIN();
