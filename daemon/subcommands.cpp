@@ -13,6 +13,8 @@ std::span<const Subcommand> subcommands() {
                  config_reference_main},
       Subcommand{"resample", "turn a trades CSV into bars CSV, offline", resample_main},
       Subcommand{"bars", "print a symbol's bar log as CSV (bars dump STATE_DIR SYMBOL)", bars_main},
+      Subcommand{"backtest", "replay the online loop over a file: forecasts, scores, retrains",
+                 backtest_main},
       Subcommand{"replay-exchange",
                  "serve an exchange's protocol from recorded or synthetic trades",
                  replay_exchange_main},

@@ -30,5 +30,6 @@ int decode_main(std::span<const std::string_view> args);
 int replay_exchange_main(std::span<const std::string_view> args);
 int resample_main(std::span<const std::string_view> args);
 int bars_main(std::span<const std::string_view> args);
+int backtest_main(std::span<const std::string_view> args);
 
 }  // namespace tickcast::daemon
