@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace tickcast::config {
 
@@ -56,6 +57,59 @@ struct ServerOptions {
   // client trickling bytes (slowloris) cannot hold a connection.
   // Changes on SIGHUP. Default: 10 s. Range: 100 ms to 5 min.
   std::chrono::nanoseconds request_timeout = std::chrono::seconds(10);
+
+  // --- /v1/stream, the subscriber websocket (docs/protocol.md) ---
+
+  // File of access tokens, one per line ('#' starts a comment). When set,
+  // /v1/stream needs "Authorization: Bearer <token>" or "?token=<token>".
+  // Re-read on SIGHUP. Default: "" (no authentication).
+  std::string auth_tokens_file;
+
+  // With auth_tokens_file set, /metrics needs a token too.
+  // Changes on SIGHUP. Default: false.
+  bool protect_metrics = false;
+
+  // Origins ("scheme://host[:port]") allowed to open /v1/stream from a
+  // browser; "*" allows any. Empty: only same-origin pages (Origin host
+  // equal to the Host header) and clients that send no Origin.
+  // Changes on SIGHUP. Default: [].
+  std::vector<std::string> allowed_origins;
+
+  // PEM certificate chain and private key: when both are set the port
+  // speaks only TLS (https://, wss://). Default: "" (plain).
+  std::string tls_cert;
+  std::string tls_key;
+
+  // Subscribers connected at once, in total and from one IP address; more
+  // are answered 503. Changes on SIGHUP. Defaults: 10000 and 100.
+  int stream_max_connections = 10'000;
+  int stream_max_connections_per_ip = 100;
+
+  // Largest message a subscriber may send; larger closes it with 1009.
+  // Changes on SIGHUP. Default: 64 KiB. Range: 1 KiB to 1 MiB.
+  std::int64_t stream_max_frame_bytes = 64 << 10;
+
+  // Messages a subscriber may send per second (a burst of as many is
+  // allowed); beyond it gets "rate_limited", twice beyond it closes with
+  // 1008. Changes on SIGHUP. Default: 20.
+  int stream_max_messages_per_second = 20;
+
+  // Topics one subscriber may hold at once (wildcards count what they
+  // expand to). Changes on SIGHUP. Default: 1000.
+  int stream_max_topics = 1000;
+
+  // Messages waiting for one subscriber; beyond that they are dropped
+  // (per-topic conflation usually keeps it far lower).
+  // Changes on SIGHUP. Default: 4096.
+  int stream_max_queue = 4096;
+
+  // A subscriber that leaves a message queued (unsent) this long is closed
+  // with 1013. Changes on SIGHUP. Default: 10 s.
+  std::chrono::nanoseconds slow_client_timeout = std::chrono::seconds(10);
+
+  // A subscriber silent for half of this is pinged, and closed if still
+  // silent at the end of it. Changes on SIGHUP. Default: 60 s.
+  std::chrono::nanoseconds stream_idle_timeout = std::chrono::seconds(60);
 };
 
 // The built-in replay exchange: a websocket server on loopback that speaks an

@@ -62,6 +62,53 @@ const Section<ServerOptions>& server_section() {
                 .doc = "a started request must be complete within this time (slowloris guard)",
                 .live = true},
                &ServerOptions::request_timeout, milliseconds(100), minutes(5));
+    s.text({.key = "auth_tokens_file",
+            .doc = "tokens /v1/stream requires, one per line; re-read on SIGHUP; empty: no auth",
+            .live = true},
+           &ServerOptions::auth_tokens_file);
+    s.boolean({.key = "protect_metrics",
+               .doc = "with auth_tokens_file, /metrics needs a token too",
+               .live = true},
+              &ServerOptions::protect_metrics);
+    s.text_list({.key = "allowed_origins",
+                 .doc = "browser origins allowed on /v1/stream; \"*\": any; empty: same origin",
+                 .live = true},
+                &ServerOptions::allowed_origins, {}, 0);
+    s.text({.key = "tls_cert", .doc = "PEM certificate chain; with tls_key the port is TLS only"},
+           &ServerOptions::tls_cert);
+    s.text({.key = "tls_key", .doc = "PEM private key of tls_cert"}, &ServerOptions::tls_key);
+    s.integer({.key = "stream_max_connections",
+               .doc = "subscribers connected at once; more get 503",
+               .live = true},
+              &ServerOptions::stream_max_connections, 1, 1'000'000);
+    s.integer({.key = "stream_max_connections_per_ip",
+               .doc = "subscribers connected at once from one IP address; more get 503",
+               .live = true},
+              &ServerOptions::stream_max_connections_per_ip, 1, 1'000'000);
+    s.bytes({.key = "stream_max_frame_bytes",
+             .doc = "largest message a subscriber may send; larger closes it with 1009",
+             .live = true},
+            &ServerOptions::stream_max_frame_bytes, 1 << 10, 1 << 20);
+    s.integer({.key = "stream_max_messages_per_second",
+               .doc = "subscriber messages per second; beyond: rate_limited, twice beyond: 1008",
+               .live = true},
+              &ServerOptions::stream_max_messages_per_second, 1, 10'000);
+    s.integer({.key = "stream_max_topics",
+               .doc = "topics one subscriber may hold (wildcards count their expansion)",
+               .live = true},
+              &ServerOptions::stream_max_topics, 1, 1'000'000);
+    s.integer({.key = "stream_max_queue",
+               .doc = "messages waiting for one subscriber; more are dropped",
+               .live = true},
+              &ServerOptions::stream_max_queue, 16, 1'000'000);
+    s.duration({.key = "slow_client_timeout",
+                .doc = "a subscriber leaving a message queued this long is closed with 1013",
+                .live = true},
+               &ServerOptions::slow_client_timeout, milliseconds(100), hours(1));
+    s.duration({.key = "stream_idle_timeout",
+                .doc = "a silent subscriber is pinged at half of this and closed at the end",
+                .live = true},
+               &ServerOptions::stream_idle_timeout, seconds(1), hours(1));
     return s;
   }();
   return section;

@@ -47,6 +47,15 @@ Daemon::Daemon(config::Config config, std::filesystem::path config_path)
       readiness_.require(name, name + ": no forecasting model yet");
     }
   }
+  std::vector<StreamHub::SymbolInfo> symbols;
+  for (const auto& feed : config_.feeds) {
+    for (const auto& symbol : feed.symbols) {
+      symbols.push_back({feed.exchange, symbol, config_.bars.interval.count()});
+    }
+  }
+  publisher_ = std::make_shared<StreamHub>(std::move(symbols), stream_options_from(config_.server));
+  metrics_.add_collector(
+      make_collector([hub = publisher_] { return collect_stream_stats(hub->stats()); }));
   metrics_.add_collector(make_collector([this] {
     auto ready =
         make_family("tickcast_ready", "1 when /readyz answers 200.", prometheus::MetricType::Gauge);
@@ -64,8 +73,38 @@ HttpLimits Daemon::limits_from(const config::ServerOptions& server) {
                     server.request_timeout};
 }
 
+StreamOptions Daemon::stream_options_from(const config::ServerOptions& server) {
+  StreamOptions o;
+  o.max_connections = static_cast<std::size_t>(server.stream_max_connections);
+  o.max_connections_per_ip = static_cast<std::size_t>(server.stream_max_connections_per_ip);
+  o.max_frame_bytes = static_cast<std::size_t>(server.stream_max_frame_bytes);
+  o.max_messages_per_second = server.stream_max_messages_per_second;
+  o.max_topics = static_cast<std::size_t>(server.stream_max_topics);
+  o.max_queue = static_cast<std::size_t>(server.stream_max_queue);
+  o.slow_client_timeout = server.slow_client_timeout;
+  o.idle_timeout = server.stream_idle_timeout;
+  return o;
+}
+
+bool Daemon::load_access_rules(const config::ServerOptions& server) {
+  std::string error;
+  auto rules = AccessPolicy::load(server.auth_tokens_file, server.protect_metrics,
+                                  server.allowed_origins, error);
+  if (!rules) {
+    spdlog::error("{}", error);
+    return false;
+  }
+  if (rules->auth_required) {
+    spdlog::info("/v1/stream requires one of {} token(s){}", rules->token_digests.size(),
+                 rules->protect_metrics ? "; so does /metrics" : "");
+  }
+  access_->set(std::move(*rules));
+  return true;
+}
+
 int Daemon::run() {
   std::string error;
+  if (!load_access_rules(config_.server)) return 1;
   state_dir_ = StateDir::open(config_.daemon.state_dir, error);
   if (!state_dir_.is_open()) {
     spdlog::critical("{}", error);
@@ -73,7 +112,7 @@ int Daemon::run() {
   }
 
   // Dialects, URLs, CA files and bar logs are checked before the port is bound.
-  market_ = MarketData::create(ioc_, config_, state_dir_.path(), publisher_, error);
+  market_ = MarketData::create(ioc_, config_, state_dir_.path(), *publisher_, readiness_, error);
   if (!market_) {
     spdlog::critical("{}", error);
     return 1;
@@ -84,6 +123,18 @@ int Daemon::run() {
   auto listen = config::parse_listen_address(config_.server.listen);  // validated at load
   server_ = std::make_unique<HttpServer>(ioc_, limits_from(config_.server),
                                          make_http_routes(metrics_, readiness_));
+  server_->enable_stream(publisher_, access_);
+  if (const auto& tls = config_.server; !tls.tls_cert.empty() || !tls.tls_key.empty()) {
+    if (tls.tls_cert.empty() || tls.tls_key.empty()) {
+      spdlog::critical("server.tls_cert and server.tls_key go together: set both or neither");
+      return 1;
+    }
+    if (error = server_->enable_tls(tls.tls_cert, tls.tls_key); !error.empty()) {
+      spdlog::critical("{}", error);
+      return 1;
+    }
+    spdlog::info("TLS on the HTTP port: https:// and wss:// only (certificate {})", tls.tls_cert);
+  }
   const net::ip::tcp::endpoint endpoint(net::ip::make_address(listen.value->host),
                                         listen.value->port);
   if (error = server_->listen(endpoint); !error.empty()) {
@@ -172,12 +223,17 @@ void Daemon::apply_live_changes(const config::Config& next) {
   // they are in config_, so the next reload reports them again.
   config_.daemon.log_level = next.daemon.log_level;
   config_.daemon.shutdown_timeout = next.daemon.shutdown_timeout;
-  const std::string listen = config_.server.listen;
+  const config::ServerOptions running = config_.server;
   config_.server = next.server;
-  config_.server.listen = listen;
+  config_.server.listen = running.listen;
+  config_.server.tls_cert = running.tls_cert;
+  config_.server.tls_key = running.tls_key;
 
   set_log_level(config_.daemon.log_level);
   server_->set_limits(limits_from(config_.server));
+  publisher_->set_options(stream_options_from(config_.server));
+  // The tokens file is re-read on every SIGHUP, changed path or not.
+  load_access_rules(config_.server);
 }
 
 void Daemon::begin_shutdown(std::string_view why) {
@@ -195,7 +251,9 @@ void Daemon::begin_shutdown(std::string_view why) {
 }
 
 void Daemon::wait_for_drain() {
-  const auto open = server_->stats().connections_open.load();
+  // Subscribers are closed with 1001 by server_->stop(); wait for those too.
+  const auto open =
+      server_->stats().connections_open.load() + publisher_->stats().subscribers.load();
   if (open == 0 && market_->stopped()) {
     ioc_.stop();
     return;

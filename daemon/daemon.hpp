@@ -22,6 +22,8 @@
 #include "daemon/publisher.hpp"
 #include "daemon/readiness.hpp"
 #include "daemon/state_dir.hpp"
+#include "daemon/stream_access.hpp"
+#include "daemon/stream_hub.hpp"
 #include "daemon/systemd_notifier.hpp"
 
 namespace prometheus {
@@ -52,6 +54,9 @@ class Daemon {
   void wait_for_drain();
 
   static HttpLimits limits_from(const config::ServerOptions& server);
+  static StreamOptions stream_options_from(const config::ServerOptions& server);
+  // Re-reads server.auth_tokens_file; on error keeps the rules in force.
+  bool load_access_rules(const config::ServerOptions& server);
 
   config::Config config_;  // what is in effect now
   const std::filesystem::path config_path_;
@@ -67,8 +72,10 @@ class Daemon {
   Readiness readiness_;
   SystemdNotifier notifier_;
   std::unique_ptr<HttpServer> server_;
-  // Declared before market_ so it outlives the pipelines that publish to it.
-  NullPublisher publisher_;
+  // The subscriber stream (/v1/stream). Declared before market_ so it
+  // outlives the pipelines that publish to it.
+  std::shared_ptr<StreamHub> publisher_;
+  std::shared_ptr<AccessPolicy> access_ = std::make_shared<AccessPolicy>();
   std::unique_ptr<MarketData> market_;
 
   prometheus::Counter* reloads_applied_ = nullptr;

@@ -3,6 +3,7 @@
 #include <array>
 #include <string_view>
 
+#include "daemon/live_page.hpp"
 #include "daemon/metric_family.hpp"
 
 namespace tickcast::daemon {
@@ -18,21 +19,6 @@ HttpResponse text_response(http::status status, std::string body,
   response.body() = std::move(body);
   return response;
 }
-
-constexpr std::string_view kIndexPage = R"(<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><title>tickcast</title></head>
-<body>
-<h1>tickcast</h1>
-<p>Live exchange trades, resampled into bars, forecast one bar ahead by an LSTM.</p>
-<ul>
-<li><a href="/metrics">/metrics</a>: Prometheus metrics</li>
-<li><a href="/healthz">/healthz</a>: is the process alive</li>
-<li><a href="/readyz">/readyz</a>: is it ready to forecast, and if not, why</li>
-</ul>
-</body>
-</html>
-)";
 
 }  // namespace
 
@@ -63,7 +49,8 @@ HttpHandler make_http_routes(const Metrics& metrics, const Readiness& readiness)
       return text_response(report.ready ? http::status::ok : http::status::service_unavailable,
                            std::move(report.text));
     }
-    return text_response(http::status::ok, std::string(kIndexPage), "text/html; charset=utf-8");
+    return text_response(http::status::ok, std::string(live_page_html()),
+                         "text/html; charset=utf-8");
   };
 }
 

@@ -1,5 +1,6 @@
-// What the daemon's HTTP server answers: /metrics, /healthz, /readyz and an
-// index at /. 404 for other paths, 405 (with Allow) for other methods.
+// What the daemon's HTTP server answers: /metrics, /healthz, /readyz and the
+// live page at /. 404 for other paths, 405 (with Allow) for other methods.
+// (/v1/stream and the access checks are handled by HttpSession before this.)
 #pragma once
 
 #include <prometheus/metric_family.h>

@@ -4,6 +4,7 @@
 
 #include "daemon/http_session.hpp"
 #include "daemon/http_shared.hpp"
+#include "daemon/stream_session.hpp"
 
 namespace tickcast::daemon {
 
@@ -41,6 +42,29 @@ tcp::endpoint HttpServer::local_endpoint() const {
   return shared_->acceptor.local_endpoint(ec);
 }
 
+void HttpServer::enable_stream(std::shared_ptr<StreamHub> hub,
+                               std::shared_ptr<AccessPolicy> access) {
+  shared_->hub = std::move(hub);
+  shared_->access = std::move(access);
+}
+
+std::string HttpServer::enable_tls(const std::string& cert_file, const std::string& key_file) {
+  auto context = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
+  // TLS 1.2 and later only.
+  context->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                       net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
+                       net::ssl::context::no_tlsv1_1 | net::ssl::context::single_dh_use);
+  boost::system::error_code ec;
+  if (context->use_certificate_chain_file(cert_file, ec); ec) {
+    return "cannot use server.tls_cert " + cert_file + ": " + ec.message();
+  }
+  if (context->use_private_key_file(key_file, net::ssl::context::pem, ec); ec) {
+    return "cannot use server.tls_key " + key_file + ": " + ec.message();
+  }
+  shared_->tls = std::move(context);
+  return {};
+}
+
 void HttpServer::start() {
   do_accept();
 }
@@ -62,7 +86,7 @@ void HttpServer::do_accept() {
           }
           shared->stats.connections_accepted.fetch_add(1, std::memory_order_relaxed);
           if (reject) shared->stats.connections_rejected.fetch_add(1, std::memory_order_relaxed);
-          std::make_shared<HttpSession>(std::move(socket), shared)->run(reject);
+          HttpSession::create(std::move(socket), shared, shared->tls.get())->run(reject);
         }
         // Errors like EMFILE are transient; keep accepting.
         do_accept();
@@ -71,11 +95,13 @@ void HttpServer::do_accept() {
 
 void HttpServer::stop() {
   std::vector<std::weak_ptr<HttpSession>> sessions;
+  std::vector<std::weak_ptr<StreamSession>> streams;
   {
     std::lock_guard lock(shared_->mutex);
     if (shared_->stopped) return;
     shared_->stopped = true;
     sessions.swap(shared_->sessions);
+    streams.swap(shared_->streams);
   }
   // Closing from another thread is not allowed on an acceptor, so post it.
   net::post(shared_->acceptor.get_executor(), [shared = shared_] {
@@ -84,6 +110,9 @@ void HttpServer::stop() {
   });
   for (auto& weak : sessions) {
     if (auto session = weak.lock()) session->stop();
+  }
+  for (auto& weak : streams) {
+    if (auto stream = weak.lock()) stream->stop();
   }
 }
 

@@ -23,6 +23,9 @@
 
 namespace tickcast::daemon {
 
+class AccessPolicy;
+class StreamHub;
+
 using HttpRequest = boost::beast::http::request<boost::beast::http::string_body>;
 using HttpResponse = boost::beast::http::response<boost::beast::http::string_body>;
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
@@ -60,11 +63,21 @@ class HttpServer {
   // The bound address (the real port when listening on port 0).
   [[nodiscard]] boost::asio::ip::tcp::endpoint local_endpoint() const;
 
+  // Serves the subscriber websocket at GET /v1/stream from `hub`, and checks
+  // `access` on it (and on /metrics when the policy protects it).
+  // REQUIRES: called before start().
+  void enable_stream(std::shared_ptr<StreamHub> hub, std::shared_ptr<AccessPolicy> access);
+
+  // Makes the port speak TLS only, with the PEM certificate chain and key.
+  // Returns "" or a one-line reason. REQUIRES: called before start().
+  [[nodiscard]] std::string enable_tls(const std::string& cert_file, const std::string& key_file);
+
   // Starts accepting. REQUIRES: listen() succeeded.
   void start();
 
   // Stops accepting and closes idle connections; requests in flight are
-  // answered, then their connections close. Safe from any thread.
+  // answered, then their connections close; subscribers are closed with
+  // 1001 (going away). Safe from any thread.
   void stop();
 
   // New limits apply to connections accepted and requests started afterwards.

@@ -2,15 +2,19 @@
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/strand.hpp>
 #include <mutex>
 #include <vector>
 
 #include "daemon/http_server.hpp"
+#include "daemon/stream_access.hpp"
+#include "daemon/stream_hub.hpp"
 
 namespace tickcast::daemon {
 
 class HttpSession;
+class StreamSession;
 
 struct HttpServer::Shared {
   Shared(boost::asio::io_context& ioc, HttpLimits initial_limits, HttpHandler request_handler)
@@ -25,11 +29,18 @@ struct HttpServer::Shared {
 
   const HttpHandler handler;
   HttpStats stats;
+  // Set by HttpServer::enable_stream() before start(), constant afterwards;
+  // null: no /v1/stream and no access checks.
+  std::shared_ptr<StreamHub> hub;
+  std::shared_ptr<AccessPolicy> access;
+  // Set by HttpServer::enable_tls() before start(); null: plain TCP.
+  std::unique_ptr<boost::asio::ssl::context> tls;
   boost::asio::ip::tcp::acceptor acceptor;
 
   std::mutex mutex;  // guards everything below
   HttpLimits limits;
   std::vector<std::weak_ptr<HttpSession>> sessions;
+  std::vector<std::weak_ptr<StreamSession>> streams;
   bool stopped = false;
 };
 
