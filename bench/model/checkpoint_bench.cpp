@@ -39,16 +39,24 @@ Checkpoint make_checkpoint(int hidden) {
   return ck;
 }
 
-std::filesystem::path scratch_dir() {
-  static const std::filesystem::path dir = [] {
+// A fresh directory, removed with everything in it when the process exits.
+struct ScratchDir {
+  std::filesystem::path path;
+  ScratchDir() {
     const char* tmp = std::getenv("TMPDIR");
     std::string pattern = std::string(tmp != nullptr ? tmp : "/tmp") + "/tickcast-ckbench-XXXXXX";
     const char* made = mkdtemp(pattern.data());
-    std::filesystem::path p = made != nullptr ? made : "/tmp";
-    std::atexit([] { std::filesystem::remove_all(scratch_dir()); });
-    return p;
-  }();
-  return dir;
+    path = made != nullptr ? made : "/tmp";
+  }
+  ~ScratchDir() {
+    std::error_code ignored;
+    if (path != "/tmp") std::filesystem::remove_all(path, ignored);
+  }
+};
+
+const std::filesystem::path& scratch_dir() {
+  static const ScratchDir dir;
+  return dir.path;
 }
 
 void BM_Encode(benchmark::State& state) {
