@@ -258,10 +258,13 @@ int backtest_main(std::span<const std::string_view> args) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
 
-  const std::string title = bars.front().exchange + " " + bars.front().symbol + ": " +
-                            std::to_string(bars.size()) + " bars, target " + settings.model.target +
-                            ", retrain every " + std::to_string(settings.model.retrain_every) +
-                            " bars";
+  // Bar files without an exchange column (Binance.US klines) are named by the file.
+  const std::string who = bars.front().exchange.empty()
+                              ? std::filesystem::path(settings.input).filename().string()
+                              : bars.front().exchange + " " + bars.front().symbol;
+  const std::string title = who + ": " + std::to_string(bars.size()) + " bars, target " +
+                            settings.model.target + ", retrain every " +
+                            std::to_string(settings.model.retrain_every) + " bars";
   for (const auto& [name, text] :
        {std::pair<std::string, std::string>{"forecasts.csv", backtest_forecasts_csv(result)},
         {"report.json", backtest_report_json(result, settings)},
