@@ -47,6 +47,10 @@ class Client:
         self.next_id += 1
         await self.send({"op": op, "id": self.next_id, **fields})
         answer = await self.recv()
+        # Published messages (snapshots, live) of topics already held may
+        # come first: the answer is the next ack or error.
+        while "topic" in answer:
+            answer = await self.recv()
         check(answer.get("id") == self.next_id, f"answer without our id: {answer}")
         check(answer["type"] in ("ack", "error"), f"not an ack or error: {answer}")
         return answer
