@@ -138,7 +138,9 @@ StreamHub::SubscribeResult StreamHub::subscribe(
     result.error_code = expand_locked(pattern, wanted, result.error_message);
     if (!result.error_code.empty()) return result;
   }
-  std::sort(wanted.begin(), wanted.end());
+  // By name, so acks and snapshots come in a stable order.
+  std::sort(wanted.begin(), wanted.end(),
+            [](const Topic* a, const Topic* b) { return a->name < b->name; });
   wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
   std::vector<Topic*> added;
   for (Topic* topic : wanted) {
