@@ -288,6 +288,8 @@ int main(int argc, char** argv) {
     }
   }
   if (counts.empty()) counts = smoke ? std::vector<int>{50} : std::vector<int>{1000, 10000};
+  // A subscriber that never gets its ack must not hang CI: give up loudly.
+  alarm(600);
   rlimit files{};
   getrlimit(RLIMIT_NOFILE, &files);
   files.rlim_cur = files.rlim_max;
