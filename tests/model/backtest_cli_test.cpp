@@ -178,5 +178,51 @@ TEST_F(BacktestCli, TradesAreResampledWithTheConfigsBars) {
   EXPECT_EQ(rows, 651u);
 }
 
+// Recorded frames go through the Binance dialect's decoder: the same trades
+// as frames give the same forecasts, byte for byte, as the trades CSV.
+TEST_F(BacktestCli, FramesDecodeToTheSameForecastsAsTheirTrades) {
+  const auto trades = test::shared_data_dir() /
+                      "trades/binance_spot_BTCUSDT_trades_20240808T2354Z-20240809T0005Z.csv";
+  // trade_id,price,qty,trade_time_ms,is_buyer_maker,is_best_match_M,event_time_ms,recv_time_ns
+  std::ifstream in(trades);
+  std::ofstream frames(dir / "frames.txt");
+  std::string line;
+  std::getline(in, line);
+  while (std::getline(in, line)) {
+    std::vector<std::string> c;
+    std::stringstream s(line);
+    for (std::string cell; std::getline(s, cell, ',');) c.push_back(cell);
+    ASSERT_EQ(c.size(), 8u) << line;
+    frames << c[7] << " {\"e\":\"trade\",\"E\":" << c[6] << ",\"s\":\"BTCUSDT\",\"t\":" << c[0]
+           << ",\"p\":\"" << c[1] << "\",\"q\":\"" << c[2] << "\",\"T\":" << c[3]
+           << ",\"m\":" << c[4] << ",\"M\":true}\n";
+  }
+  frames << "not a frame line\n";  // skipped with a message naming the line
+  frames.close();
+  const std::string model =
+      "[bars]\ninterval = \"1s\"\nallowed_lateness = \"500ms\"\n"
+      "[model]\nhidden = 4\nepochs = 2\nseq_len = 16\nwarmup_steps = 4\nwindow_stride = 8\n"
+      "window = 400\nmin_bars = 300\nvalidation_bars = 60\nretrain_every = 200\n"
+      "conformal_window = 100\n";
+  std::ofstream(dir / "seconds.toml") << model;
+  std::ofstream(dir / "frames.toml")
+      << model << "[[feeds]]\nexchange = \"binance\"\nsymbols = [\"BTCUSDT\"]\n";
+  ASSERT_EQ(run("backtest --config '" + (dir / "seconds.toml").string() + "' --trades '" +
+                trades.string() + "' --out '" + (dir / "t").string() + "'"),
+            0)
+      << err;
+  ASSERT_EQ(run("backtest --config '" + (dir / "frames.toml").string() + "' --frames '" +
+                (dir / "frames.txt").string() + "' --out '" + (dir / "f").string() + "'"),
+            0)
+      << err;
+  EXPECT_THAT(err, HasSubstr("frames.txt: line 19905: not \"<recv_ns> <frame>\" (skipped)"));
+  EXPECT_TRUE(slurp(dir / "t" / "forecasts.csv") == slurp(dir / "f" / "forecasts.csv"));
+  // Without a [[feeds]] entry there is no dialect to decode with.
+  EXPECT_EQ(run("backtest --config '" + (dir / "seconds.toml").string() + "' --frames '" +
+                (dir / "frames.txt").string() + "' --out '" + (dir / "g").string() + "'"),
+            1);
+  EXPECT_THAT(err, HasSubstr("--frames needs a [[feeds]] entry"));
+}
+
 }  // namespace
 }  // namespace tickcast
