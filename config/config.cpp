@@ -72,6 +72,23 @@ void check_consistency(const toml::table& root, const Config& config,
                           "), got " + std::to_string(config.model.warmup_steps)});
   }
 
+  const auto& model = config.model;
+  if (model.min_bars > model.window) {
+    errors.push_back({"model.min_bars", line_at(root, "model.min_bars"),
+                      "must be at most model.window (" + std::to_string(model.window) + "), got " +
+                          std::to_string(model.min_bars)});
+  }
+  // A job trains on min_bars - validation_bars bars at the least; fewer than
+  // two sequences of seq_len cannot train anything worth validating.
+  if (model.min_bars - model.validation_bars < 2 * model.seq_len) {
+    errors.push_back({"model.validation_bars", line_at(root, "model.validation_bars"),
+                      "leaves model.min_bars - model.validation_bars = " +
+                          std::to_string(model.min_bars - model.validation_bars) +
+                          " training bars, fewer than 2 * model.seq_len (" +
+                          std::to_string(2 * model.seq_len) +
+                          "); lower it or raise model.min_bars"});
+  }
+
   for (std::size_t i = 0; i < config.feeds.size(); ++i) {
     const feeds::FeedOptions& feed = config.feeds[i];
     const std::string path = "feeds[" + std::to_string(i) + "]";
@@ -166,12 +183,13 @@ LoadResult load_config_text(std::string_view text, std::string_view source) {
 
   Config config;
   for (auto&& [key, node] : root) {
-    static constexpr std::string_view kSections[] = {"daemon", "server", "feeds",
-                                                     "bars",   "model",  "replay"};
+    static constexpr std::string_view kSections[] = {"daemon", "server", "feeds", "bars",
+                                                     "model",  "scores", "replay"};
     if (std::find(std::begin(kSections), std::end(kSections), key.str()) == std::end(kSections)) {
       result.errors.push_back(
           {std::string(key.str()), node.source().begin.line,
-           "unknown section (known: [daemon], [server], [[feeds]], [bars], [model], [replay])"});
+           "unknown section (known: [daemon], [server], [[feeds]], [bars], [model], [scores], "
+           "[replay])"});
     }
   }
   read_section(root, daemon_section(), config.daemon, result.errors);
@@ -179,6 +197,7 @@ LoadResult load_config_text(std::string_view text, std::string_view source) {
   read_feeds(root, config.feeds, result.errors);
   read_section(root, bars_section(), config.bars, result.errors);
   read_section(root, model_section(), config.model, result.errors);
+  read_section(root, scores_section(), config.scores, result.errors);
   read_section(root, replay_section(), config.replay, result.errors);
   if (result.errors.empty()) check_consistency(root, config, result.errors);
 
@@ -209,6 +228,7 @@ std::string render_effective(const Config& config) {
   }
   out += render_section(bars_section(), config.bars, "[bars]") + "\n";
   out += render_section(model_section(), config.model, "[model]") + "\n";
+  out += render_section(scores_section(), config.scores, "[scores]") + "\n";
   out += render_section(replay_section(), config.replay, "[replay]");
   return out;
 }
@@ -224,6 +244,7 @@ ReloadPlan plan_reload(const Config& running, const Config& next) {
   if (feeds_changed) plan.needs_restart.push_back("feeds");
   diff_section(bars_section(), running.bars, next.bars, plan);
   diff_section(model_section(), running.model, next.model, plan);
+  diff_section(scores_section(), running.scores, next.scores, plan);
   diff_section(replay_section(), running.replay, next.replay, plan);
   return plan;
 }
@@ -235,6 +256,7 @@ std::string render_reference() {
   out += reference_table(feed_section(), "[[feeds]]");
   out += reference_table(bars_section(), "[bars]");
   out += reference_table(model_section(), "[model]");
+  out += reference_table(scores_section(), "[scores]");
   out += reference_table(replay_section(), "[replay]");
   return out;
 }

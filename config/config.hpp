@@ -26,6 +26,7 @@ struct Config {
   std::vector<feeds::FeedOptions> feeds;
   feeds::BarOptions bars;
   model::ModelOptions model;
+  model::ScoreOptions scores;
   BuiltinReplayOptions replay;
 };
 

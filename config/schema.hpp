@@ -180,6 +180,46 @@ class Section {
         });
   }
 
+  // An array of distinct integers, each in [min, max], with between
+  // min_count and max_count entries, kept in ascending order.
+  Section& integer_list(KeyInfo info, std::vector<int> Options::*member, std::int64_t min,
+                        std::int64_t max, std::size_t min_count, std::size_t max_count) {
+    std::string type = "array of " + std::to_string(min_count) + " to " +
+                       std::to_string(max_count) + " integers from " + std::to_string(min) +
+                       " to " + std::to_string(max);
+    return add(
+        info, type,
+        [=](const toml::node& node, Options& o) -> std::string {
+          const toml::array* array = node.as_array();
+          if (array == nullptr) return "must be an array of integers, got " + describe_type(node);
+          std::vector<int> values;
+          for (const toml::node& item : *array) {
+            auto value = item.value_exact<std::int64_t>();
+            if (!value) return "must hold only integers, got " + describe_type(item);
+            if (*value < min || *value > max) {
+              return "entries must be between " + std::to_string(min) + " and " +
+                     std::to_string(max) + ", got " + std::to_string(*value);
+            }
+            if (std::find(values.begin(), values.end(), *value) != values.end()) {
+              return "lists " + std::to_string(*value) + " twice";
+            }
+            values.push_back(static_cast<int>(*value));
+          }
+          if (values.size() < min_count || values.size() > max_count) {
+            return "must hold " + std::to_string(min_count) + " to " + std::to_string(max_count) +
+                   " entries, got " + std::to_string(values.size());
+          }
+          std::sort(values.begin(), values.end());
+          o.*member = std::move(values);
+          return {};
+        },
+        [=](const Options& o) {
+          std::string out = "[";
+          for (int v : o.*member) out += (out.size() > 1 ? ", " : "") + std::to_string(v);
+          return out + "]";
+        });
+  }
+
   // A duration string ("500ms", "2s", "1h") in [min, max].
   Section& duration(KeyInfo info, std::chrono::nanoseconds Options::*member,
                     std::chrono::nanoseconds min, std::chrono::nanoseconds max) {

@@ -148,6 +148,9 @@ const Section<feeds::FeedOptions>& feed_section() {
     s.duration({.key = "rotate_after",
                 .doc = "open a replacement connection after this long; 0s disables"},
                &FeedOptions::rotate_after, nanoseconds(0), 7 * kDay);
+    s.text({.key = "record_dir",
+            .doc = "record every raw frame here (gzip, one file per UTC day); empty: off"},
+           &FeedOptions::record_dir);
     return s;
   }();
   return section;
@@ -221,6 +224,58 @@ const Section<model::ModelOptions>& model_section() {
               &ModelOptions::patience, 1, 1000);
     s.number({.key = "interval_coverage", .doc = "nominal coverage of the prediction interval"},
              &ModelOptions::interval_coverage, 0.5, 0.999);
+    s.integer({.key = "window", .doc = "newest bars a retrain job trains and validates on"},
+              &ModelOptions::window, 100, 1'000'000);
+    s.integer({.key = "min_bars",
+               .doc = "fewest bars before the first model; until then forecasts are persistence"},
+              &ModelOptions::min_bars, 50, 1'000'000);
+    s.integer({.key = "validation_bars",
+               .doc = "newest bars of the window for the walk-forward challenger gate"},
+              &ModelOptions::validation_bars, 10, 100'000);
+    s.integer({.key = "retrain_every",
+               .doc = "closed bars between scheduled retrains; 0: only drift, no-skill, request"},
+              &ModelOptions::retrain_every, 0, 10'000'000);
+    s.number({.key = "min_improvement",
+              .doc = "a candidate must beat the live model's validation MSE by this fraction"},
+             &ModelOptions::min_improvement, 0.0, 0.99);
+    s.text({.key = "drift", .doc = "drift detector on the residuals; a detection retrains"},
+           &ModelOptions::drift, {"page_hinkley", "adwin", "none"});
+    s.number({.key = "drift_delta",
+              .doc = "Page-Hinkley tolerance, in units of the validation residual scale"},
+             &ModelOptions::drift_delta, 0.0, 10.0);
+    s.number({.key = "drift_lambda", .doc = "Page-Hinkley alarm threshold, same units"},
+             &ModelOptions::drift_lambda, 1.0, 1e6);
+    s.number({.key = "adwin_confidence", .doc = "ADWIN confidence (smaller: fewer false alarms)"},
+             &ModelOptions::adwin_confidence, 1e-9, 0.5);
+    s.number({.key = "dm_threshold",
+              .doc = "|z| of the Diebold-Mariano test beyond which a difference is significant"},
+             &ModelOptions::dm_threshold, 0.0, 10.0);
+    s.integer({.key = "max_gap_bars",
+               .doc = "consecutive gap bars after which the state is reset and re-warmed"},
+              &ModelOptions::max_gap_bars, 1, 100'000);
+    s.integer({.key = "keep_versions", .doc = "accepted models kept as checkpoints per symbol"},
+              &ModelOptions::keep_versions, 1, 1000);
+    s.integer({.key = "checkpoint_every",
+               .doc = "closed bars between checkpoints of the live model and its state"},
+              &ModelOptions::checkpoint_every, 1, 1'000'000);
+    s.duration({.key = "train_budget", .doc = "wall-time budget of one retrain job"},
+               &ModelOptions::train_budget, seconds(1), kDay);
+    s.number({.key = "aci_gamma",
+              .doc = "adaptive conformal step: how fast the interval reacts to misses"},
+             &ModelOptions::aci_gamma, 0.0, 0.5);
+    s.integer({.key = "conformal_window", .doc = "recent residuals the interval is computed from"},
+              &ModelOptions::conformal_window, 20, 100'000);
+    return s;
+  }();
+  return section;
+}
+
+const Section<model::ScoreOptions>& scores_section() {
+  using model::ScoreOptions;
+  static const auto section = [] {
+    Section<ScoreOptions> s("scores");
+    s.integer_list({.key = "windows", .doc = "rolling score windows in bars"},
+                   &ScoreOptions::windows, 2, 1'000'000, 1, 8);
     return s;
   }();
   return section;

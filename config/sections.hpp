@@ -15,6 +15,7 @@ const Section<ServerOptions>& server_section();
 const Section<feeds::FeedOptions>& feed_section();  // one [[feeds]] table
 const Section<feeds::BarOptions>& bars_section();
 const Section<model::ModelOptions>& model_section();
+const Section<model::ScoreOptions>& scores_section();
 const Section<BuiltinReplayOptions>& replay_section();
 
 }  // namespace tickcast::config

@@ -14,6 +14,7 @@
 #include "feeds/dialect.hpp"
 #include "feeds/frame_decoder.hpp"
 #include "feeds/frame_lines.hpp"
+#include "feeds/input_file.hpp"
 
 namespace tickcast::daemon {
 
@@ -53,12 +54,12 @@ int decode_main(std::span<const std::string_view> args) {
   if (max_frame == 0) return fail("--max-frame-bytes must be positive");
 
   const std::string path = parser.get("FILE");
-  std::ifstream file;
+  std::unique_ptr<std::istream> file;
   std::istream* in = &std::cin;
   if (!path.empty() && path != "-") {
-    file.open(path, std::ios::binary);
-    if (!file) return fail("cannot open " + path);
-    in = &file;
+    file = feeds::open_input_file(path, error);
+    if (!file) return fail(error);
+    in = file.get();
   }
 
   std::ios::sync_with_stdio(false);

@@ -41,8 +41,20 @@ feeds::LogSink spdlog_sink() {
 std::unique_ptr<MarketData> MarketData::create(boost::asio::io_context& ioc,
                                                const config::Config& config,
                                                const std::filesystem::path& state_dir,
-                                               Publisher& publisher, std::string& error) {
+                                               Publisher& publisher, Readiness& readiness,
+                                               std::string& error) {
   auto market = std::make_unique<MarketData>();
+  market->training_ = std::make_unique<TrainingPool>(config.daemon.train_threads);
+  market->writer_ = std::make_unique<CheckpointWriter>(1);
+  ForecastingSetup forecasting;
+  forecasting.pool = market->training_.get();
+  forecasting.writer = market->writer_.get();
+  forecasting.model = config.model;
+  forecasting.scores = config.scores;
+  forecasting.on_first_model = [&readiness](const std::string& exchange,
+                                            const std::string& symbol) {
+    readiness.satisfy(exchange + ":" + symbol);
+  };
 
   if (config.replay.enabled) {
     feeds::ReplayOptions replay;
@@ -77,7 +89,7 @@ std::unique_ptr<MarketData> MarketData::create(boost::asio::io_context& ioc,
     for (const std::string& symbol : options.symbols) {
       auto pipeline =
           SymbolPipeline::create(ioc, config.bars, state_dir, options.exchange, symbol, consecutive,
-                                 ids_usable, publisher, spdlog_sink(), error);
+                                 ids_usable, publisher, forecasting, spdlog_sink(), error);
       if (!pipeline) return nullptr;
       (*routes)[upper(symbol)] = pipeline;
       market->pipelines_.push_back(pipeline);
@@ -93,14 +105,36 @@ std::unique_ptr<MarketData> MarketData::create(boost::asio::io_context& ioc,
       for (auto& [symbol, pipeline] : *routes) pipeline->post_feed_state(connected);
     };
     callbacks.log = spdlog_sink();
+    std::shared_ptr<feeds::FrameRecorder> recorder;
+    if (!options.record_dir.empty()) {
+      recorder =
+          feeds::FrameRecorder::open(options.record_dir, options.exchange, spdlog_sink(), error);
+      if (!recorder) {
+        error = where + ": record_dir: " + error;
+        return nullptr;
+      }
+      callbacks.on_frame = [recorder](std::int64_t receive_ns, std::string_view frame) {
+        recorder->record(receive_ns, frame);
+      };
+    }
     auto client = feeds::FeedClient::create(ioc, options, std::move(callbacks), error);
     if (!client) {
       error = where + ": " + error;
       return nullptr;
     }
     market->feeds_.push_back(std::move(client));
+    market->recorders_.push_back(std::move(recorder));
   }
   return market;
+}
+
+MarketData::~MarketData() {
+  // Jobs were cancelled by each pipeline's stop; a job still running ends at
+  // its next check. Checkpoints queued at shutdown are written before exit.
+  if (training_) training_->stop(TrainingPool::Queued::kDrop);
+  if (writer_) writer_->stop(TrainingPool::Queued::kFinish);
+  training_.reset();
+  writer_.reset();
 }
 
 void MarketData::start() {
@@ -123,6 +157,11 @@ void MarketData::start() {
 
 void MarketData::stop() {
   for (auto& feed : feeds_) feed->stop();
+  // A frame already in flight on a feed's strand may reopen a recording;
+  // the recorder's destructor closes it again.
+  for (auto& recorder : recorders_) {
+    if (recorder) recorder->close();
+  }
   if (replay_) replay_->stop();
   for (auto& pipeline : pipelines_) pipeline->stop();
 }

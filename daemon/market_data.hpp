@@ -13,8 +13,10 @@
 
 #include "config/config.hpp"
 #include "daemon/publisher.hpp"
+#include "daemon/readiness.hpp"
 #include "daemon/symbol_pipeline.hpp"
 #include "feeds/feed_client.hpp"
+#include "feeds/frame_recorder.hpp"
 #include "feeds/replay_exchange.hpp"
 
 namespace tickcast::daemon {
@@ -25,10 +27,19 @@ class MarketData {
   // nothing touches the network yet. Bars, forecasts and status changes go
   // to `publisher`, which must outlive the MarketData. On failure returns
   // nullptr and sets `error` to one line naming the feed or symbol.
+  // Readiness conditions named "exchange:symbol" are satisfied as each
+  // symbol gets its first model.
   static std::unique_ptr<MarketData> create(boost::asio::io_context& ioc,
                                             const config::Config& config,
                                             const std::filesystem::path& state_dir,
-                                            Publisher& publisher, std::string& error);
+                                            Publisher& publisher, Readiness& readiness,
+                                            std::string& error);
+
+  MarketData() = default;
+  // Cancels training, lets queued checkpoint writes finish, joins the pools.
+  ~MarketData();
+  MarketData(const MarketData&) = delete;
+  MarketData& operator=(const MarketData&) = delete;
 
   // Starts the replay exchange (if any), then the pipelines, then the feeds.
   void start();
@@ -45,10 +56,18 @@ class MarketData {
     return pipelines_;
   }
   [[nodiscard]] const feeds::ReplayExchange* replay() const { return replay_.get(); }
+  // Parallel to feeds(): each feed's frame recorder, or nullptr without
+  // record_dir.
+  [[nodiscard]] const std::vector<std::shared_ptr<feeds::FrameRecorder>>& recorders() const {
+    return recorders_;
+  }
 
  private:
+  std::unique_ptr<TrainingPool> training_;
+  std::unique_ptr<CheckpointWriter> writer_;
   std::unique_ptr<feeds::ReplayExchange> replay_;
   std::vector<std::shared_ptr<feeds::FeedClient>> feeds_;
+  std::vector<std::shared_ptr<feeds::FrameRecorder>> recorders_;
   std::vector<std::shared_ptr<SymbolPipeline>> pipelines_;
 };
 

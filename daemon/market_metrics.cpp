@@ -1,5 +1,6 @@
 #include "daemon/market_metrics.hpp"
 
+#include <cmath>
 #include <limits>
 
 #include "daemon/metric_family.hpp"
@@ -94,8 +95,26 @@ void collect_feeds(const MarketData& market, std::vector<prometheus::MetricFamil
           symbol.latency.sum_seconds(), labels);
     }
   }
-  for (auto* family : {&connected, &connects, &disconnects, &frames, &errors, &trades, &duplicates,
-                       &gaps, &missing, &age, &latency}) {
+  auto recorded = make_family("tickcast_frames_recorded_total",
+                              "Raw frames written to feeds.record_dir.", MetricType::Counter);
+  auto record_skipped =
+      make_family("tickcast_frames_not_recorded_total",
+                  "Raw frames that could not be recorded as one line (held a line break).",
+                  MetricType::Counter);
+  auto record_errors =
+      make_family("tickcast_frame_record_errors_total",
+                  "Failed opens, writes and flushes of frame recordings.", MetricType::Counter);
+  for (std::size_t i = 0; i < market.recorders().size(); ++i) {
+    const auto& recorder = market.recorders()[i];
+    if (!recorder) continue;
+    const LabelPairs labels = {{"exchange", market.feeds()[i]->options().exchange}};
+    add_sample(recorded, load(recorder->stats().frames), labels);
+    add_sample(record_skipped, load(recorder->stats().skipped_frames), labels);
+    add_sample(record_errors, load(recorder->stats().errors), labels);
+  }
+  for (auto* family :
+       {&connected, &connects, &disconnects, &frames, &errors, &trades, &duplicates, &gaps,
+        &missing, &age, &latency, &recorded, &record_skipped, &record_errors}) {
     if (!family->metric.empty()) out.push_back(std::move(*family));
   }
 }
@@ -156,12 +175,122 @@ void collect_pipelines(const MarketData& market, std::vector<prometheus::MetricF
   }
 }
 
+void add_atomic_histogram(prometheus::MetricFamily& family, const AtomicHistogram& h,
+                          LabelPairs labels) {
+  add_histogram(
+      family, h.bounds(), [&](std::size_t i) { return h.bucket(i); }, h.count(), h.sum(), labels);
+}
+
+void collect_forecasts(const MarketData& market, std::vector<prometheus::MetricFamily>& out) {
+  auto predicted =
+      make_family("tickcast_forecast_predicted_close",
+                  "Predicted close of the next bar (latest forecast).", MetricType::Gauge);
+  auto lower = make_family("tickcast_forecast_interval_lower",
+                           "Lower bound of the latest prediction interval.", MetricType::Gauge);
+  auto upper = make_family("tickcast_forecast_interval_upper",
+                           "Upper bound of the latest prediction interval.", MetricType::Gauge);
+  auto error_abs =
+      make_family("tickcast_forecast_error_abs",
+                  "Absolute error of each scored forecast, |actual - predicted close|, in price.",
+                  MetricType::Histogram);
+  auto forecasts = make_family("tickcast_forecasts_total", "Forecasts published, by status.",
+                               MetricType::Counter);
+  auto skill = make_family(
+      "tickcast_forecast_skill",
+      "1 - RMSE(model) / RMSE(persistence) of the close over the window; > 0 beats persistence.",
+      MetricType::Gauge);
+  auto direction =
+      make_family("tickcast_forecast_direction_accuracy",
+                  "Share of non-zero moves whose direction was forecast right.", MetricType::Gauge);
+  auto coverage = make_family("tickcast_interval_coverage",
+                              "Share of closes inside the published interval over the window.",
+                              MetricType::Gauge);
+  auto no_skill = make_family("tickcast_forecast_no_skill",
+                              "1 while the live model is significantly worse than persistence.",
+                              MetricType::Gauge);
+  auto version = make_family("tickcast_model_version", "Version of the live model; 0: none yet.",
+                             MetricType::Gauge);
+  auto age = make_family("tickcast_model_age_seconds",
+                         "Seconds since the live model was trained (absent without a model).",
+                         MetricType::Gauge);
+  auto retrains = make_family("tickcast_retrains_total", "Retrain jobs finished, by result.",
+                              MetricType::Counter);
+  auto retraining =
+      make_family("tickcast_retrain_running", "1 while a retrain job runs.", MetricType::Gauge);
+  auto retrain_seconds = make_family("tickcast_retrain_duration_seconds",
+                                     "Wall time of each retrain job.", MetricType::Histogram);
+  auto step_seconds = make_family("tickcast_step_duration_seconds",
+                                  "Time to score, step the LSTM and forecast on one closed bar.",
+                                  MetricType::Histogram);
+  auto tick_seconds =
+      make_family("tickcast_tick_to_forecast_seconds",
+                  "From the end of a bar to its forecast being published.", MetricType::Histogram);
+  auto checkpoint_errors =
+      make_family("tickcast_checkpoint_errors_total",
+                  "Model checkpoints that could not be written.", MetricType::Counter);
+
+  const std::int64_t now = unix_now_ns();
+  for (const auto& pipeline : market.pipelines()) {
+    const ForecastStats& s = pipeline->forecast_stats();
+    const std::string& exchange = pipeline->exchange();
+    const std::string& symbol = pipeline->symbol();
+    const LabelPairs labels = {{"exchange", exchange}, {"symbol", symbol}};
+    // A sample with one label beyond exchange and symbol.
+    auto add_labelled = [&](prometheus::MetricFamily& family, double value, std::string name,
+                            std::string label_value) {
+      add_sample(family, value,
+                 {{"exchange", exchange}, {"symbol", symbol}, {name, std::move(label_value)}});
+    };
+    add_labelled(forecasts, load(s.forecasts_warming_up), "status", "warming_up");
+    add_labelled(forecasts, load(s.forecasts_ok), "status", "ok");
+    add_labelled(forecasts, load(s.forecasts_no_skill), "status", "no_skill");
+    add_labelled(retrains, load(s.retrains_accepted), "result", "accepted");
+    add_labelled(retrains, load(s.retrains_rejected), "result", "rejected");
+    add_labelled(retrains, load(s.retrains_failed), "result", "failed");
+    add_labelled(retrains, load(s.retrains_timeout), "result", "timeout");
+    add_sample(retraining, s.job_running.load() ? 1 : 0, labels);
+    add_sample(checkpoint_errors, load(s.checkpoint_errors), labels);
+    add_sample(version, static_cast<double>(s.model_version.load()), labels);
+    if (const std::int64_t created = s.model_created_unix_ns.load(); created > 0) {
+      add_sample(age, static_cast<double>(now - created) / 1e9, labels);
+    }
+    if (s.has_forecast.load(std::memory_order_acquire)) {
+      add_sample(predicted, s.predicted_close.load(), labels);
+      add_sample(lower, s.interval_lower.load(), labels);
+      add_sample(upper, s.interval_upper.load(), labels);
+      add_sample(no_skill, s.no_skill.load() ? 1 : 0, labels);
+      for (const auto& w : s.windows) {
+        if (!w->valid.load()) continue;
+        // An undefined score (no moves yet, no scored forecast) is left out
+        // rather than exported as NaN, which dashboards draw as a gap anyway.
+        const std::string window = std::to_string(w->bars);
+        auto add_defined = [&](prometheus::MetricFamily& family, double value) {
+          if (!std::isnan(value)) add_labelled(family, value, "window", window);
+        };
+        add_defined(skill, w->skill.load());
+        add_defined(direction, w->direction_accuracy.load());
+        add_defined(coverage, w->interval_coverage.load());
+      }
+    }
+    add_atomic_histogram(error_abs, s.error_abs, labels);
+    add_atomic_histogram(step_seconds, s.step_seconds, labels);
+    add_atomic_histogram(tick_seconds, s.tick_to_forecast_seconds, labels);
+    add_atomic_histogram(retrain_seconds, s.retrain_seconds, labels);
+  }
+  for (auto* family : {&predicted, &lower, &upper, &error_abs, &forecasts, &skill, &direction,
+                       &coverage, &no_skill, &version, &age, &retrains, &retraining,
+                       &retrain_seconds, &step_seconds, &tick_seconds, &checkpoint_errors}) {
+    if (!family->metric.empty()) out.push_back(std::move(*family));
+  }
+}
+
 }  // namespace
 
 std::vector<prometheus::MetricFamily> collect_market_metrics(const MarketData& market) {
   std::vector<prometheus::MetricFamily> families;
   collect_feeds(market, families);
   collect_pipelines(market, families);
+  collect_forecasts(market, families);
   return families;
 }
 

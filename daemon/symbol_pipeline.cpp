@@ -29,7 +29,8 @@ std::int64_t unix_now_ns() {
 std::shared_ptr<SymbolPipeline> SymbolPipeline::create(
     net::io_context& ioc, const feeds::BarOptions& bars, const std::filesystem::path& state_dir,
     std::string exchange, std::string symbol, bool consecutive_trade_ids, bool trade_ids_usable,
-    Publisher& publisher, feeds::LogSink log, std::string& error) {
+    Publisher& publisher, const ForecastingSetup& forecasting, feeds::LogSink log,
+    std::string& error) {
   feeds::ResamplerOptions options;
   if (auto problem = feeds::make_resampler_options(bars, exchange, symbol, consecutive_trade_ids,
                                                    options, trade_ids_usable)) {
@@ -57,6 +58,26 @@ std::shared_ptr<SymbolPipeline> SymbolPipeline::create(
     return nullptr;
   }
   pipeline->restored_bars_ = history.bars.size();
+  pipeline->logged_bars_ = history.bars.size();
+
+  SymbolModel::Context context(pipeline->strand_);
+  context.pool = forecasting.pool;
+  context.writer = forecasting.writer;
+  context.publisher = &publisher;
+  context.state_dir = state_dir;
+  context.exchange = exchange;
+  context.symbol = symbol;
+  context.interval_ns = options.interval_ns;
+  context.model = forecasting.model;
+  context.scores = forecasting.scores;
+  context.log = log;
+  if (forecasting.on_first_model) {
+    context.on_first_model = [notify = forecasting.on_first_model, exchange, symbol] {
+      notify(exchange, symbol);
+    };
+  }
+  pipeline->model_ = SymbolModel::create(std::move(context), history, error);
+  if (!pipeline->model_) return nullptr;
   if (history.resume_from) {
     pipeline->resampler_.resume_after(*history.resume_from);
   } else {
@@ -121,6 +142,7 @@ void SymbolPipeline::stop() {
   net::post(strand_, [self = shared_from_this()] {
     self->stopping_ = true;
     self->timer_.cancel();
+    self->model_->stop();
     if (auto status = self->bar_log_->sync(unix_now_ns()); !status.is_ok()) {
       self->log_.log(feeds::LogLevel::kError, "bar_log", status.message());
     }
@@ -142,6 +164,8 @@ void SymbolPipeline::on_bar(const feeds::BarEvent& event) {
                " close " + std::to_string(event.bar.close) + " trades " +
                std::to_string(event.bar.trade_count));
   publisher_.publish_bar(event.bar);
+  if (event.kind != feeds::BarEventKind::kRevision) ++logged_bars_;
+  model_->on_bar(event.bar, logged_bars_);
 }
 
 void SymbolPipeline::schedule_tick() {

@@ -16,6 +16,8 @@
 #include <string>
 
 #include "daemon/publisher.hpp"
+#include "daemon/symbol_model.hpp"
+#include "daemon/training_pool.hpp"
 #include "feeds/bar_log_writer.hpp"
 #include "feeds/log_sink.hpp"
 #include "feeds/market.hpp"
@@ -23,19 +25,27 @@
 
 namespace tickcast::daemon {
 
+// What a pipeline needs to forecast, shared by every symbol.
+struct ForecastingSetup {
+  TrainingPool* pool = nullptr;
+  CheckpointWriter* writer = nullptr;
+  model::ModelOptions model;
+  model::ScoreOptions scores;
+  // Called (on the symbol's strand) when the symbol first has a model.
+  std::function<void(const std::string& exchange, const std::string& symbol)> on_first_model;
+};
+
 class SymbolPipeline : public std::enable_shared_from_this<SymbolPipeline> {
  public:
   // Reads the symbol's bar log back (so bar sequences continue across
   // restarts) and opens it for appending. Bars and status changes go to
   // `publisher`, which must outlive the pipeline. Returns nullptr and sets
   // `error` when the options are inconsistent or the log cannot be opened.
-  static std::shared_ptr<SymbolPipeline> create(boost::asio::io_context& ioc,
-                                                const feeds::BarOptions& bars,
-                                                const std::filesystem::path& state_dir,
-                                                std::string exchange, std::string symbol,
-                                                bool consecutive_trade_ids, bool trade_ids_usable,
-                                                Publisher& publisher, feeds::LogSink log,
-                                                std::string& error);
+  static std::shared_ptr<SymbolPipeline> create(
+      boost::asio::io_context& ioc, const feeds::BarOptions& bars,
+      const std::filesystem::path& state_dir, std::string exchange, std::string symbol,
+      bool consecutive_trade_ids, bool trade_ids_usable, Publisher& publisher,
+      const ForecastingSetup& forecasting, feeds::LogSink log, std::string& error);
 
   SymbolPipeline(const SymbolPipeline&) = delete;
   SymbolPipeline& operator=(const SymbolPipeline&) = delete;
@@ -47,7 +57,11 @@ class SymbolPipeline : public std::enable_shared_from_this<SymbolPipeline> {
   void post_trade(const Trade& trade);
   void post_feed_state(bool connected);
 
-  // Stops the timer and syncs the bar log; `stopped()` turns true when done.
+  // Thread-safe: asks for a retrain of this symbol's model now.
+  void request_retrain() { model_->request_retrain(); }
+
+  // Stops the timer, syncs the bar log and checkpoints the live model;
+  // `stopped()` turns true when done.
   void stop();
   [[nodiscard]] bool stopped() const { return stopped_.load(); }
 
@@ -57,6 +71,7 @@ class SymbolPipeline : public std::enable_shared_from_this<SymbolPipeline> {
   [[nodiscard]] const feeds::BarLogStats& bar_log_stats() const { return bar_log_->stats(); }
   // Bars read back from the log at start.
   [[nodiscard]] std::size_t restored_bars() const { return restored_bars_; }
+  [[nodiscard]] const ForecastStats& forecast_stats() const { return model_->stats(); }
 
  private:
   SymbolPipeline(boost::asio::io_context& ioc, feeds::ResamplerOptions options,
@@ -76,7 +91,9 @@ class SymbolPipeline : public std::enable_shared_from_this<SymbolPipeline> {
   feeds::RateLimitedLog log_;
   feeds::Resampler resampler_;
   std::unique_ptr<feeds::BarLogWriter> bar_log_;
+  std::shared_ptr<SymbolModel> model_;
   std::size_t restored_bars_ = 0;
+  std::uint64_t logged_bars_ = 0;
   bool stopping_ = false;
   std::atomic<bool> stopped_{false};
 };

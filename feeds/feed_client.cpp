@@ -341,6 +341,10 @@ net::awaitable<DisconnectReason> FeedClient::run_session(std::shared_ptr<Link> l
     // Spare bytes after the frame for simdjson, without a copy.
     buffer.prepare(simdjson::SIMDJSON_PADDING);
     const auto bytes = buffer.data();
+    if (callbacks_.on_frame) {
+      callbacks_.on_frame(now,
+                          std::string_view(static_cast<const char*>(bytes.data()), bytes.size()));
+    }
     trades.clear();
     const DecodeResult result = link->decoder->decode(
         simdjson::padded_string_view(static_cast<const char*>(bytes.data()), bytes.size(),

@@ -49,6 +49,10 @@ struct FeedCallbacks {
   std::function<void(const Trade&)> on_trade;
   // The feed went up (first subscribe sent) or down. Optional.
   std::function<void(bool connected)> on_connection;
+  // Every complete frame as received, before decoding, with its receive
+  // time (for recording; frames over max_frame_bytes are never held, so
+  // never passed). On the feed's strand; must not block. Optional.
+  std::function<void(std::int64_t receive_ns, std::string_view frame)> on_frame;
   // Log lines; decode errors, rejections and disconnects are rate limited.
   LogSink log;
 };

@@ -59,6 +59,12 @@ struct FeedOptions {
   // receive buffer never grows past the limit. Default: 1 MiB.
   // Range: 4 KiB to 64 MiB.
   std::size_t max_frame_bytes = std::size_t{1} << 20;
+
+  // Directory where every raw frame is recorded with its receive time
+  // (`<recv_ns> <frame>` lines, gzip, one file per exchange and UTC day;
+  // feeds/frame_recorder.hpp), so a day can be replayed byte for byte.
+  // Default: empty, meaning no recording.
+  std::string record_dir;
 };
 
 }  // namespace tickcast::feeds

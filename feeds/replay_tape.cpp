@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "feeds/frame_lines.hpp"
+#include "feeds/input_file.hpp"
 #include "feeds/pair_names.hpp"
 #include "feeds/trade_csv.hpp"
 
@@ -102,15 +103,14 @@ bool looks_like_frame_line(const std::string& line) {
 
 std::unique_ptr<Tape> load_tape(const std::string& path, const std::string& exchange,
                                 const std::string& symbol, std::string& error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = "cannot open " + path;
-    return nullptr;
-  }
+  std::unique_ptr<std::istream> input = open_input_file(path, error);
+  if (!input) return nullptr;
   std::string first;
-  std::getline(in, first);
-  in.clear();
-  in.seekg(0);
+  std::getline(*input, first);
+  // Start over (a gzip stream cannot seek back).
+  input = open_input_file(path, error);
+  if (!input) return nullptr;
+  std::istream& in = *input;
   std::vector<TapeItem> items;
   if (looks_like_frame_line(first)) {
     std::string line;

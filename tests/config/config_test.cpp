@@ -119,7 +119,7 @@ TEST(ConfigTest, UnknownKeyFarFromAnyKnownOneNamesTheSection) {
 TEST(ConfigTest, UnknownSectionIsAnError) {
   EXPECT_EQ(only_error("[modle]\nhidden = 3\n"),
             "config error: modle at line 1: unknown section (known: [daemon], [server], "
-            "[[feeds]], [bars], [model], [replay])");
+            "[[feeds]], [bars], [model], [scores], [replay])");
 }
 
 TEST(ConfigTest, WrongTypeNamesExpectedAndActualType) {
@@ -295,6 +295,32 @@ TEST(ConfigTest, ConfigurationDocIsTheGeneratedReference) {
   EXPECT_THAT(doc, HasSubstr(render_reference()))
       << "docs/configuration.md is out of date: paste the output of `tickcast config-reference` "
          "into it";
+}
+
+TEST(ConfigTest, ScoreWindowsAreDistinctIntegersInRange) {
+  EXPECT_EQ(only_error("[scores]\nwindows = [60, 60]\n"),
+            "config error: scores.windows at line 2: lists 60 twice");
+  EXPECT_EQ(only_error("[scores]\nwindows = [1]\n"),
+            "config error: scores.windows at line 2: entries must be between 2 and 1000000, got 1");
+  EXPECT_EQ(only_error("[scores]\nwindows = []\n"),
+            "config error: scores.windows at line 2: must hold 1 to 8 entries, got 0");
+  EXPECT_EQ(only_error("[scores]\nwindows = [\"60\"]\n"),
+            "config error: scores.windows at line 2: must hold only integers, got a string");
+  auto loaded = load_config_text(
+      "[[feeds]]\nexchange = \"binance\"\nsymbols = [\"BTCUSDT\"]\n[scores]\nwindows = [1440, "
+      "60]\n",
+      "test.toml");
+  ASSERT_TRUE(loaded.config);
+  EXPECT_EQ(loaded.config->scores.windows, (std::vector<int>{60, 1440}));
+}
+
+TEST(ConfigTest, RetrainWindowKeysMustFitTogether) {
+  EXPECT_EQ(only_error("[model]\nwindow = 300\nmin_bars = 400\n"),
+            "config error: model.min_bars at line 3: must be at most model.window (300), got 400");
+  EXPECT_EQ(only_error("[model]\nmin_bars = 200\nvalidation_bars = 100\n"),
+            "config error: model.validation_bars at line 3: leaves model.min_bars - "
+            "model.validation_bars = 100 training bars, fewer than 2 * model.seq_len (128); lower "
+            "it or raise model.min_bars");
 }
 
 }  // namespace

@@ -57,7 +57,7 @@ TEST(CliTest, CheckConfigPrintsTheEffectiveConfigOfAValidFile) {
   EXPECT_THAT(result.output, HasSubstr("is valid"));
   // Keys the file does not set appear with their defaults.
   EXPECT_THAT(result.output, HasSubstr("max_connections = 256"));
-  EXPECT_THAT(result.output, HasSubstr("interval = \"5s\""));
+  EXPECT_THAT(result.output, HasSubstr("interval = \"1s\""));
 }
 
 TEST(CliTest, CheckConfigFailsWithOneLinePerErrorNamingKeyAndLine) {

@@ -11,8 +11,10 @@ std::string RunningDaemon::render(const TempDir& dir, const DaemonConfig& config
          "\n[[feeds]]\nexchange = \"binance\"\nsymbols = [\"BTCUSDT\"]\n" + config.rest;
 }
 
-RunningDaemon::RunningDaemon(const DaemonConfig& config, std::map<std::string, std::string> env) {
+RunningDaemon::RunningDaemon(const DaemonConfig& config, std::map<std::string, std::string> env,
+                             const std::function<void(const TempDir&)>& before_start) {
   config_path_ = dir_.write("tickcast.toml", render(dir_, config));
+  if (before_start) before_start(dir_);
   process_ = std::make_unique<Process>(std::vector<std::string>{tickcast_binary().string(), "run",
                                                                 "--config", config_path_.string()},
                                        dir_.path() / "daemon.log", std::move(env));

@@ -2,6 +2,7 @@
 // tests that talk to the real binary over real sockets.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -25,8 +26,11 @@ inline DaemonConfig with_server_keys(std::string keys) {
 
 class RunningDaemon {
  public:
+  // `before_start` (optional) runs after the config is written and before
+  // the process starts, e.g. to seed the state directory.
   explicit RunningDaemon(const DaemonConfig& config = {},
-                         std::map<std::string, std::string> env = {});
+                         std::map<std::string, std::string> env = {},
+                         const std::function<void(const TempDir&)>& before_start = {});
 
   // True once the daemon logged its listening port; `port()` is valid then.
   [[nodiscard]] bool started() const { return port_ > 0; }
