@@ -23,6 +23,7 @@
 #include "daemon/bar_files.hpp"
 #include "daemon/subcommands.hpp"
 #include "feeds/dialect.hpp"
+#include "feeds/input_file.hpp"
 #include "feeds/resampler.hpp"
 #include "feeds/trade_csv.hpp"
 #include "model/atomic_file.hpp"
@@ -87,8 +88,10 @@ class TradeBars {
 
 std::string read_trades(const std::string& path, const feeds::BarOptions& options,
                         std::vector<Bar>& out) {
-  std::ifstream in(path);
-  if (!in) return "cannot open --trades " + path;
+  std::string open_error;
+  auto input = feeds::open_input_file(path, open_error);
+  if (!input) return "--trades: " + open_error;
+  std::istream& in = *input;
   // As `tickcast resample`: tickcast's trade CSV, or Binance's trade dumps
   // with the symbol taken from the file name.
   static const std::regex pattern(R"(_([A-Za-z0-9-]+)_trades_)");
@@ -121,8 +124,9 @@ std::string read_frames(const std::string& path, const config::Config& config,
   std::string error;
   auto dialect = feeds::make_dialect(config.feeds.front(), error);
   if (!dialect) return "[[feeds]]: " + error;
-  std::ifstream in(path);
-  if (!in) return "cannot open --frames " + path;
+  auto input = feeds::open_input_file(path, error);
+  if (!input) return "--frames: " + error;
+  std::istream& in = *input;
   TradeBars bars(config.bars, dialect.get());
   simdjson::ondemand::parser parser;
   std::vector<Trade> trades;
@@ -194,6 +198,7 @@ int backtest_main(std::span<const std::string_view> args) {
   const config::Config& config = *loaded.config;
   BacktestSettings settings;
   settings.model = config.model;
+  settings.scores = config.scores;
   if (auto seed = parser.get_optional("seed")) {
     try {
       std::size_t used = 0;

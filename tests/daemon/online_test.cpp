@@ -13,9 +13,8 @@
 #include <sstream>
 #include <thread>
 
-#include "feeds/bar_log_paths.hpp"
-#include "feeds/bar_log_writer.hpp"
 #include "tests/daemon/running_daemon.hpp"
+#include "tests/daemon/seed_bars.hpp"
 #include "tests/support/http_client.hpp"
 
 namespace tickcast::test {
@@ -40,51 +39,6 @@ double sum_samples(const std::string& metrics, const std::string& family,
     found = true;
   }
   return found ? sum : -1;
-}
-
-// Writes `count` one-second BTCUSDT bars ending at the current second into
-// the bar log under `state_dir`, as a daemon that had been running would
-// have left them, so the first retrain can start at the first live bar
-// instead of after minutes of warm-up. Prices: a seeded random walk near the
-// synthetic market's level.
-void seed_bar_log(const std::filesystem::path& state_dir, int count) {
-  constexpr std::int64_t kSecond = 1'000'000'000;
-  const std::int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                               std::chrono::system_clock::now().time_since_epoch())
-                               .count();
-  const std::int64_t first_start = (now / kSecond - count) * kSecond;
-  std::unique_ptr<feeds::BarLogWriter> writer;
-  ASSERT_TRUE(feeds::BarLogWriter::open(feeds::bar_log_dir(state_dir, "binance", "BTCUSDT"),
-                                        "binance", "BTCUSDT", feeds::BarLogOptions{}, now, writer)
-                  .is_ok());
-  std::mt19937_64 random(11);
-  std::normal_distribution<double> step(0.0, 8.0);
-  double close = 60'000;
-  for (int i = 0; i < count; ++i) {
-    Bar bar;
-    bar.exchange = "binance";
-    bar.symbol = "BTCUSDT";
-    bar.interval_ns = kSecond;
-    bar.start_ns = first_start + i * kSecond;
-    bar.end_ns = bar.start_ns + kSecond;
-    bar.open = close;
-    close += step(random);
-    bar.close = close;
-    bar.high = std::max(bar.open, bar.close) + 1;
-    bar.low = std::min(bar.open, bar.close) - 1;
-    bar.volume = 1 + static_cast<double>(i % 7);
-    bar.buy_volume = bar.volume * 0.6;
-    bar.sell_volume = bar.volume - bar.buy_volume;
-    bar.quote_volume = bar.volume * (bar.open + bar.close) / 2;
-    bar.vwap = bar.quote_volume / bar.volume;
-    bar.trade_count = 10 + static_cast<std::uint64_t>(i % 13);
-    bar.first_trade_time_ns = bar.start_ns;
-    bar.last_trade_time_ns = bar.end_ns - 1;
-    bar.sequence = static_cast<std::uint64_t>(i);
-    bar.status = BarStatus::kTraded;
-    ASSERT_TRUE(writer->append(bar, now).is_ok());
-  }
-  ASSERT_TRUE(writer->sync(now).is_ok());
 }
 
 // Small, fast training so that jobs take well under a second; the gate is
