@@ -182,6 +182,9 @@ void add_atomic_histogram(prometheus::MetricFamily& family, const AtomicHistogra
 }
 
 void collect_forecasts(const MarketData& market, std::vector<prometheus::MetricFamily>& out) {
+  auto close = make_family("tickcast_bar_close",
+                           "Close of the newest traded or quiet bar (the price forecasts chase).",
+                           MetricType::Gauge);
   auto predicted =
       make_family("tickcast_forecast_predicted_close",
                   "Predicted close of the next bar (latest forecast).", MetricType::Gauge);
@@ -255,6 +258,7 @@ void collect_forecasts(const MarketData& market, std::vector<prometheus::MetricF
       add_sample(age, static_cast<double>(now - created) / 1e9, labels);
     }
     if (s.has_forecast.load(std::memory_order_acquire)) {
+      add_sample(close, s.last_close.load(), labels);
       add_sample(predicted, s.predicted_close.load(), labels);
       add_sample(lower, s.interval_lower.load(), labels);
       add_sample(upper, s.interval_upper.load(), labels);
@@ -277,8 +281,8 @@ void collect_forecasts(const MarketData& market, std::vector<prometheus::MetricF
     add_atomic_histogram(tick_seconds, s.tick_to_forecast_seconds, labels);
     add_atomic_histogram(retrain_seconds, s.retrain_seconds, labels);
   }
-  for (auto* family : {&predicted, &lower, &upper, &error_abs, &forecasts, &skill, &direction,
-                       &coverage, &no_skill, &version, &age, &retrains, &retraining,
+  for (auto* family : {&close, &predicted, &lower, &upper, &error_abs, &forecasts, &skill,
+                       &direction, &coverage, &no_skill, &version, &age, &retrains, &retraining,
                        &retrain_seconds, &step_seconds, &tick_seconds, &checkpoint_errors}) {
     if (!family->metric.empty()) out.push_back(std::move(*family));
   }

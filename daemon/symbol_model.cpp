@@ -148,6 +148,7 @@ void SymbolModel::on_bar(const Bar& bar, std::uint64_t logged_bars) {
   previous_target_sequence_ = bar.sequence + 1;
 
   publish(bar, forecast);
+  if (bar.status != BarStatus::kGap) stats_.last_close.store(bar.close, std::memory_order_relaxed);
   update_stats(forecast);
 
   const bool no_skill = forecast.status == model::ForecastStatus::kNoSkill;

@@ -51,6 +51,7 @@ struct ForecastStats {
   std::atomic<bool> has_forecast{false};
   std::atomic<bool> no_skill{false};
   std::atomic<bool> job_running{false};
+  std::atomic<double> last_close{0};  // of the newest traded or quiet bar
   std::atomic<double> predicted_close{0};
   std::atomic<double> interval_lower{0};
   std::atomic<double> interval_upper{0};
