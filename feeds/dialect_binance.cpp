@@ -275,6 +275,12 @@ ServerReply BinanceDialect::answer(std::string_view client_frame) const {
       if (!item.get_string().get(s)) params.emplace_back(s);
     }
   }
+  // A syntax error inside params leaves the document unusable (simdjson drops
+  // its parser); looking up "id" after that dereferenced a null pointer.
+  if (!doc.is_alive()) {
+    reply.frames.push_back(R"({"code":3,"msg":"Invalid JSON: expected an object with a method"})");
+    return reply;
+  }
   if (doc["id"].get_uint64().get(id)) {
     reply.frames.push_back(
         R"({"code":2,"msg":"Invalid request: request ID must be an unsigned integer"})");
