@@ -149,6 +149,10 @@ bool parse_rfc3339_ns(std::string_view text, std::int64_t& out_ns) noexcept {
   }
   const std::int64_t days = days_from_civil(year, month, day);
   const std::int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
+  // int64 nanoseconds end in 1677 and 2262; a year outside is a bad value,
+  // not a signed overflow (found by fuzz_dialect_decode).
+  constexpr std::int64_t kMaxSeconds = std::numeric_limits<std::int64_t>::max() / kNanosPerSecond;
+  if (seconds >= kMaxSeconds || seconds <= -kMaxSeconds) return false;
   out_ns = seconds * kNanosPerSecond + fraction;
   return true;
 }

@@ -8,6 +8,7 @@
 
 #include "feeds/dialect.hpp"
 #include "feeds/feed_options.hpp"
+#include "feeds/text_parse.hpp"
 
 namespace tickcast::feeds {
 namespace {
@@ -37,6 +38,19 @@ TEST(FuzzRegression, BinanceAnswerToBrokenParamsIsInvalidJson) {
   ASSERT_EQ(reply.frames.size(), 1u);
   EXPECT_THAT(reply.frames[0], HasSubstr(R"("code":3)"));
   EXPECT_TRUE(reply.symbols.empty());
+}
+
+// fuzz_dialect_decode: a trade time in the year 4048 overflowed int64
+// nanoseconds (UBSan: signed integer overflow). Times past 2262 are refused;
+// the last representable second still parses (2262-04-11T23:47:16Z is
+// 9223372036 s after the epoch, `date -u -d @9223372036`).
+TEST(FuzzRegression, Rfc3339TimesOutsideInt64NanosecondsAreRefused) {
+  std::int64_t ns = 0;
+  EXPECT_FALSE(parse_rfc3339_ns("4048-07-01T00:00:00Z", ns));
+  EXPECT_FALSE(parse_rfc3339_ns("9999-12-31T23:59:59.999999999Z", ns));
+  EXPECT_FALSE(parse_rfc3339_ns("0001-01-01T00:00:00Z", ns));
+  ASSERT_TRUE(parse_rfc3339_ns("2262-04-11T23:47:15Z", ns));
+  EXPECT_EQ(ns, 9223372035LL * 1000000000LL);
 }
 
 }  // namespace
