@@ -40,6 +40,27 @@ TEST(FuzzRegression, BinanceAnswerToBrokenParamsIsInvalidJson) {
   EXPECT_TRUE(reply.symbols.empty());
 }
 
+// fuzz_dialect_decode, after the fix above: a syntax error inside the
+// "params" array itself ("[:[[<..."). Walking on past the broken element
+// tripped simdjson's precondition check; the walk stops there and the
+// answer is "invalid JSON".
+TEST(FuzzRegression, BinanceAnswerToASyntaxErrorInsideParamsIsInvalidJson) {
+  const std::string frame(
+      "{\"method\":\"subscibe\",\"params\":[:[[<chod\":\"subscibe\",\"paramscpe\":\"sbscrt\":\"]}"
+      "clhse}]}clhse}}",
+      91);
+  FeedOptions options;
+  options.exchange = "binance";
+  options.symbols = {"BTCUSDT"};
+  std::string error;
+  const auto dialect = make_dialect(options, error);
+  ASSERT_NE(dialect, nullptr) << error;
+  const ServerReply reply = dialect->answer(frame);
+  ASSERT_EQ(reply.frames.size(), 1u);
+  EXPECT_THAT(reply.frames[0], HasSubstr(R"("code":3)"));
+  EXPECT_TRUE(reply.symbols.empty());
+}
+
 // fuzz_dialect_decode: a trade time in the year 4048 overflowed int64
 // nanoseconds (UBSan: signed integer overflow). Times past 2262 are refused;
 // the last representable second still parses (2262-04-11T23:47:16Z is
