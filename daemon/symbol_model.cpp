@@ -118,13 +118,10 @@ void SymbolModel::restore(const feeds::BarHistory& history) {
   if (!forecaster_.model()) {
     // No model: run persistence over the newest logged bars so scores and
     // the interval are warm from the first live bar.
-    const std::size_t warm = std::min<std::size_t>(
-        history.bars.size(),
-        std::max<std::size_t>(
-            static_cast<std::size_t>(
-                std::max(context_.scores.windows.empty() ? 0 : context_.scores.windows.back(),
-                         context_.model.conformal_window)),
-            1));
+    const auto& windows = context_.scores.windows;  // not empty (the Forecaster requires it)
+    const int longest = std::max(*std::max_element(windows.begin(), windows.end()),
+                                 context_.model.conformal_window);
+    const std::size_t warm = std::min(history.bars.size(), static_cast<std::size_t>(longest));
     for (std::size_t i = history.bars.size() - warm; i < history.bars.size(); ++i) {
       (void)forecaster_.on_bar(history.bars[i]);
     }
@@ -136,16 +133,19 @@ void SymbolModel::on_bar(const Bar& bar, std::uint64_t logged_bars) {
   if (stopping_ || bar.revision > 0) return;  // revisions never step the model
   if (forecaster_.has_last_bar() && bar.sequence <= forecaster_.last_sequence()) return;
 
+  // The forecast made at the previous bar, if it was for this one.
+  const model::Forecast& pending = forecaster_.last_forecast();
+  const double pending_close =
+      forecaster_.has_last_bar() && pending.bar_sequence + 1 == bar.sequence
+          ? pending.predicted_close
+          : 0;
+  if (pending_close > 0 && bar.status != BarStatus::kGap) {
+    stats_.error_abs.observe(std::fabs(bar.close - pending_close));
+  }
+
   const auto start = std::chrono::steady_clock::now();
   const model::Forecast& forecast = forecaster_.on_bar(bar);
   stats_.step_seconds.observe(seconds_since(start));
-
-  if (previous_target_sequence_ == bar.sequence && bar.status != BarStatus::kGap &&
-      previous_predicted_close_ > 0) {
-    stats_.error_abs.observe(std::fabs(bar.close - previous_predicted_close_));
-  }
-  previous_predicted_close_ = forecast.predicted_close;
-  previous_target_sequence_ = bar.sequence + 1;
 
   publish(bar, forecast);
   if (bar.status != BarStatus::kGap) stats_.last_close.store(bar.close, std::memory_order_relaxed);
@@ -218,7 +218,7 @@ void SymbolModel::request_retrain() {
 }
 
 void SymbolModel::maybe_start_job() {
-  if (job_running_ || stopping_) return;
+  if (stats_.job_running.load(std::memory_order_relaxed) || stopping_) return;
   const model::RetrainTrigger trigger = forecaster_.retrain_trigger();
   if (trigger == model::RetrainTrigger::kNone) return;
   // A job needs min_bars bars; the trigger stays due until the log has them.
@@ -252,7 +252,6 @@ void SymbolModel::maybe_start_job() {
     });
   };
   if (!context_.pool->submit(std::move(job))) return;  // shutting down
-  job_running_ = true;
   stats_.job_running.store(true, std::memory_order_relaxed);
   forecaster_.retrain_submitted();
   if (context_.log) {
@@ -265,7 +264,6 @@ void SymbolModel::maybe_start_job() {
 
 void SymbolModel::on_job_done(model::RetrainOutcome outcome, model::RetrainTrigger trigger,
                               std::uint64_t submitted_at_sequence) {
-  job_running_ = false;
   stats_.job_running.store(false, std::memory_order_relaxed);
   stats_.retrain_seconds.observe(outcome.seconds);
   const std::string losses = "validation MSE candidate " + format_loss(outcome.candidate_mse) +

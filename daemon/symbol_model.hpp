@@ -50,8 +50,8 @@ struct ForecastStats {
   std::atomic<std::int64_t> model_created_unix_ns{0};
   std::atomic<bool> has_forecast{false};
   std::atomic<bool> no_skill{false};
-  std::atomic<bool> job_running{false};
-  std::atomic<double> last_close{0};  // of the newest traded or quiet bar
+  std::atomic<bool> job_running{false};  // written on the strand only
+  std::atomic<double> last_close{0};     // of the newest traded or quiet bar
   std::atomic<double> predicted_close{0};
   std::atomic<double> interval_lower{0};
   std::atomic<double> interval_upper{0};
@@ -143,12 +143,9 @@ class SymbolModel : public std::enable_shared_from_this<SymbolModel> {
   std::uint64_t logged_bars_ = 0;
   std::uint64_t bars_since_checkpoint_ = 0;
   std::uint64_t last_version_ = 0;  // the highest version ever accepted or on disk
-  bool job_running_ = false;
   bool stopping_ = false;
   bool announced_model_ = false;
   bool previous_no_skill_ = false;
-  double previous_predicted_close_ = 0;
-  std::uint64_t previous_target_sequence_ = 0;
   std::shared_ptr<std::atomic<bool>> cancel_ = std::make_shared<std::atomic<bool>>(false);
 };
 

@@ -10,7 +10,7 @@ packages=(
   # libraries
   libboost1.81-dev libboost-url1.81-dev libssl-dev
   libsimdjson-dev libeigen3-dev prometheus-cpp-dev libtomlplusplus-dev
-  libspdlog-dev libfmt-dev libsystemd-dev
+  libspdlog-dev libfmt-dev libsystemd-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # test and reference tools: promtool and a real Prometheus server,
   # systemd-analyze, curl, and Debian's Python for reference numbers

@@ -15,6 +15,21 @@ namespace {
 
 using ::testing::HasSubstr;
 
+// The Binance replay exchange answers `frame` with exactly one
+// "invalid JSON" reply (code 3) and subscribes to nothing.
+void ExpectInvalidJsonAnswer(const std::string& frame) {
+  FeedOptions options;
+  options.exchange = "binance";
+  options.symbols = {"BTCUSDT"};
+  std::string error;
+  const auto dialect = make_dialect(options, error);
+  ASSERT_NE(dialect, nullptr) << error;
+  const ServerReply reply = dialect->answer(frame);
+  ASSERT_EQ(reply.frames.size(), 1u);
+  EXPECT_THAT(reply.frames[0], HasSubstr(R"("code":3)"));
+  EXPECT_TRUE(reply.symbols.empty());
+}
+
 // fuzz_dialect_decode: a client frame whose "params" holds a JSON syntax
 // error after a valid "method". simdjson abandons the document at the error,
 // and BinanceDialect::answer() then looked up "id" through a null parser
@@ -28,16 +43,7 @@ TEST(FuzzRegression, BinanceAnswerToBrokenParamsIsInvalidJson) {
       "0.006\",2X\":\"MARKET\",conn_id\"m\":fals)e\x00"
       "}",
       219);
-  FeedOptions options;
-  options.exchange = "binance";
-  options.symbols = {"BTCUSDT"};
-  std::string error;
-  const auto dialect = make_dialect(options, error);
-  ASSERT_NE(dialect, nullptr) << error;
-  const ServerReply reply = dialect->answer(frame);
-  ASSERT_EQ(reply.frames.size(), 1u);
-  EXPECT_THAT(reply.frames[0], HasSubstr(R"("code":3)"));
-  EXPECT_TRUE(reply.symbols.empty());
+  ExpectInvalidJsonAnswer(frame);
 }
 
 // fuzz_dialect_decode, after the fix above: a syntax error inside the
@@ -49,16 +55,7 @@ TEST(FuzzRegression, BinanceAnswerToASyntaxErrorInsideParamsIsInvalidJson) {
       "{\"method\":\"subscibe\",\"params\":[:[[<chod\":\"subscibe\",\"paramscpe\":\"sbscrt\":\"]}"
       "clhse}]}clhse}}",
       91);
-  FeedOptions options;
-  options.exchange = "binance";
-  options.symbols = {"BTCUSDT"};
-  std::string error;
-  const auto dialect = make_dialect(options, error);
-  ASSERT_NE(dialect, nullptr) << error;
-  const ServerReply reply = dialect->answer(frame);
-  ASSERT_EQ(reply.frames.size(), 1u);
-  EXPECT_THAT(reply.frames[0], HasSubstr(R"("code":3)"));
-  EXPECT_TRUE(reply.symbols.empty());
+  ExpectInvalidJsonAnswer(frame);
 }
 
 // fuzz_dialect_decode: a trade time in the year 4048 overflowed int64
