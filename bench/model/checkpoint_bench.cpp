@@ -8,16 +8,23 @@
 //                       per symbol (the target: 1,000 in < 2 s)
 //   BM_RawRead          reference: open + read(2) of the same file
 //   BM_Encode/BM_Decode the same without the file system
+//   BM_Crc32            model/crc32 (slice-by-8) over a checkpoint's bytes
+//   BM_ZlibCrc32        reference: zlib's crc32() over the same bytes
+//   BM_Crc32Bytewise    reference: the byte-at-a-time table loop model/crc32
+//                       used before slice-by-8 (copied here)
 // Files go to a fresh directory under $TMPDIR (or /tmp), removed at exit.
 #include <benchmark/benchmark.h>
 #include <fcntl.h>
 #include <unistd.h>
+#include <zlib.h>
 
+#include <array>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
 
 #include "model/checkpoint.hpp"
+#include "model/crc32.hpp"
 #include "model/model_options.hpp"
 
 namespace tickcast::model {
@@ -80,6 +87,43 @@ void BM_Decode(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * bytes.size()));
 }
 
+void BM_Crc32(benchmark::State& state) {
+  const std::string bytes = encode_checkpoint(make_checkpoint(static_cast<int>(state.range(0))));
+  for (auto _ : state) benchmark::DoNotOptimize(tickcast::model::crc32(bytes));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * bytes.size()));
+}
+
+std::uint32_t bytewise_crc32(std::string_view bytes) {
+  static const auto table = [] {
+    std::array<std::uint32_t, 256> t{};
+    for (std::uint32_t n = 0; n < 256; ++n) {
+      std::uint32_t c = n;
+      for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+      t[n] = c;
+    }
+    return t;
+  }();
+  std::uint32_t crc = ~0u;
+  for (unsigned char b : bytes) crc = table[(crc ^ b) & 0xFFu] ^ (crc >> 8);
+  return ~crc;
+}
+
+void BM_Crc32Bytewise(benchmark::State& state) {
+  const std::string bytes = encode_checkpoint(make_checkpoint(static_cast<int>(state.range(0))));
+  if (bytewise_crc32(bytes) != tickcast::model::crc32(bytes)) state.SkipWithError("CRCs differ");
+  for (auto _ : state) benchmark::DoNotOptimize(bytewise_crc32(bytes));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * bytes.size()));
+}
+
+void BM_ZlibCrc32(benchmark::State& state) {
+  const std::string bytes = encode_checkpoint(make_checkpoint(static_cast<int>(state.range(0))));
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(
+        ::crc32(0, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uInt>(bytes.size())));
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * bytes.size()));
+}
+
 void BM_CheckpointSave(benchmark::State& state) {
   const Checkpoint ck = make_checkpoint(static_cast<int>(state.range(0)));
   const auto path = scratch_dir() / "save.tckmodel";
@@ -134,6 +178,9 @@ void BM_RawRead(benchmark::State& state) {
 
 BENCHMARK(BM_Encode)->Arg(32)->Arg(64)->Arg(128);
 BENCHMARK(BM_Decode)->Arg(32)->Arg(64)->Arg(128);
+BENCHMARK(BM_Crc32)->Arg(32)->Arg(128);
+BENCHMARK(BM_ZlibCrc32)->Arg(32)->Arg(128);
+BENCHMARK(BM_Crc32Bytewise)->Arg(32)->Arg(128);
 BENCHMARK(BM_CheckpointSave)->Arg(32)->Arg(128)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_RawWriteFsync)->Arg(32)->Arg(128)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_CheckpointLoad)->Arg(32)->Arg(64)->Arg(128)->Unit(benchmark::kMicrosecond);
