@@ -118,16 +118,16 @@ void check_consistency(const toml::table& root, const Config& config,
           {path + ".rotate_after", line("rotate_after"),
            "must be 0s (off) or at least 1m, got \"" + format_duration(feed.rotate_after) + "\""});
     }
+    // One [[feeds]] entry per exchange: per-connection metrics are labelled
+    // by exchange alone, and the frame recorder writes one file per exchange
+    // per day, so a second connection to the same exchange would merge
+    // series and interleave writes into one gzip file.
     for (std::size_t j = 0; j < i; ++j) {
-      const feeds::FeedOptions& other = config.feeds[j];
-      if (other.exchange != feed.exchange) continue;
-      for (const std::string& symbol : feed.symbols) {
-        if (std::find(other.symbols.begin(), other.symbols.end(), symbol) != other.symbols.end()) {
-          errors.push_back({path + ".symbols", line("symbols"),
-                            feed.exchange + " " + symbol + " is already configured in feeds[" +
-                                std::to_string(j) + "]"});
-        }
-      }
+      if (config.feeds[j].exchange != feed.exchange) continue;
+      errors.push_back({path + ".exchange", line("exchange"),
+                        quote(feed.exchange) + " is already configured in feeds[" +
+                            std::to_string(j) + "]; list all its symbols there"});
+      break;
     }
   }
 }

@@ -207,11 +207,11 @@ TEST(ConfigTest, EmptySymbolListAndRepeatsAreRefused) {
               HasSubstr("feeds[0].symbols at line 3: lists \"A\" twice"));
 }
 
-TEST(ConfigTest, SameSymbolInTwoFeedsOfOneExchangeIsRefused) {
+TEST(ConfigTest, SecondFeedOfOneExchangeIsRefused) {
   EXPECT_EQ(only_error("[[feeds]]\nexchange = \"okx\"\nsymbols = [\"BTC-USDT\"]\n"
-                       "[[feeds]]\nexchange = \"okx\"\nsymbols = [\"BTC-USDT\"]\n"),
-            "config error: feeds[1].symbols at line 6: okx BTC-USDT is already configured in "
-            "feeds[0]");
+                       "[[feeds]]\nexchange = \"okx\"\nsymbols = [\"ETH-USDT\"]\n"),
+            "config error: feeds[1].exchange at line 5: \"okx\" is already configured in "
+            "feeds[0]; list all its symbols there");
 }
 
 TEST(ConfigTest, FeedUrlMustBeAWebsocketUrl) {
