@@ -155,11 +155,15 @@ DecodeResult BitstampDialect::decode(od::parser& parser, simdjson::padded_string
 
 ServerReply BitstampDialect::answer(std::string_view client_frame) const {
   ServerReply reply;
-  simdjson::padded_string json(client_frame);
-  od::parser parser;
-  od::document doc;
+  // Client frames are untrusted, so they go through the DOM parser, which
+  // validates the whole frame before anything is read from it: a syntax error
+  // anywhere (even after the fields read here) is a malformed request, never a
+  // half-walked on-demand document (the Binance fuzz finding, security.md).
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
   std::string_view event, channel;
-  if (parser.iterate(json).get(doc) || doc["event"].get_string().get(event)) {
+  if (parser.parse(client_frame.data(), client_frame.size()).get(doc) ||
+      doc["event"].get_string().get(event)) {
     reply.frames.push_back(
         R"({"event":"bts:error","channel":"","data":{"code":null,"message":"Bad subscription string."}})");
     return reply;

@@ -143,11 +143,15 @@ DecodeResult BybitDialect::decode(od::parser& parser, simdjson::padded_string_vi
 
 ServerReply BybitDialect::answer(std::string_view client_frame) const {
   ServerReply reply;
-  simdjson::padded_string json(client_frame);
-  od::parser parser;
-  od::document doc;
+  // Client frames are untrusted, so they go through the DOM parser, which
+  // validates the whole frame before anything is read from it: a syntax error
+  // anywhere (even after the fields read here) is a malformed request, never a
+  // half-walked on-demand document (the Binance fuzz finding, security.md).
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
   std::string_view op;
-  if (parser.iterate(json).get(doc) || doc["op"].get_string().get(op)) {
+  if (parser.parse(client_frame.data(), client_frame.size()).get(doc) ||
+      doc["op"].get_string().get(op)) {
     reply.frames.push_back(
         R"({"success":false,"ret_msg":"error:request not json","conn_id":"cc1","op":""})");
     return reply;
@@ -156,7 +160,7 @@ ServerReply BybitDialect::answer(std::string_view client_frame) const {
     reply.frames.push_back(R"({"success":true,"ret_msg":"pong","conn_id":"cc1","op":"ping"})");
     return reply;
   }
-  od::array args;
+  simdjson::dom::array args;
   if (op != "subscribe" || doc["args"].get_array().get(args)) {
     reply.frames.push_back(
         R"({"success":false,"ret_msg":"error:unsupported op","conn_id":"cc1","op":)" +
@@ -164,7 +168,7 @@ ServerReply BybitDialect::answer(std::string_view client_frame) const {
     return reply;
   }
   bool ok = true;
-  for (auto item : args) {
+  for (simdjson::dom::element item : args) {
     std::string_view topic;
     if (item.get_string().get(topic) || !topic.starts_with(kTopicPrefix)) {
       ok = false;

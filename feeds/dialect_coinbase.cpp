@@ -119,12 +119,16 @@ DecodeResult CoinbaseDialect::decode(od::parser& parser, simdjson::padded_string
 
 ServerReply CoinbaseDialect::answer(std::string_view client_frame) const {
   ServerReply reply;
-  simdjson::padded_string json(client_frame);
-  od::parser parser;
-  od::document doc;
+  // Client frames are untrusted, so they go through the DOM parser, which
+  // validates the whole frame before anything is read from it: a syntax error
+  // anywhere (even after the fields read here) is a malformed request, never a
+  // half-walked on-demand document (the Binance fuzz finding, security.md).
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
   std::string_view type;
-  od::array products;
-  if (parser.iterate(json).get(doc) || doc["type"].get_string().get(type) || type != "subscribe") {
+  simdjson::dom::array products;
+  if (parser.parse(client_frame.data(), client_frame.size()).get(doc) ||
+      doc["type"].get_string().get(type) || type != "subscribe") {
     reply.frames.push_back(
         R"({"type":"error","message":"Failed to subscribe","reason":"type must be subscribe"})");
     return reply;
@@ -134,7 +138,7 @@ ServerReply CoinbaseDialect::answer(std::string_view client_frame) const {
         R"({"type":"error","message":"Failed to subscribe","reason":"product_ids must be a list"})");
     return reply;
   }
-  for (auto item : products) {
+  for (simdjson::dom::element item : products) {
     std::string_view s;
     if (!item.get_string().get(s)) reply.symbols.emplace_back(s);
   }

@@ -272,11 +272,15 @@ DecodeResult KrakenDialect::decode_object(od::object object, od::document& doc,
 
 ServerReply KrakenDialect::answer(std::string_view client_frame) const {
   ServerReply reply;
-  simdjson::padded_string json(client_frame);
-  od::parser parser;
-  od::document doc;
-  od::object object;
-  if (parser.iterate(json).get(doc) || doc.get_object().get(object)) {
+  // Client frames are untrusted, so they go through the DOM parser, which
+  // validates the whole frame before anything is read from it: a syntax error
+  // anywhere (even after the fields read here) is a malformed request, never a
+  // half-walked on-demand document (the Binance fuzz finding, security.md).
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  simdjson::dom::object object;
+  if (parser.parse(client_frame.data(), client_frame.size()).get(doc) ||
+      doc.get_object().get(object)) {
     reply.frames.push_back(v2_ ? R"({"error":"Malformed request","success":false})"
                                : R"({"event":"error","errorMessage":"Malformed request"})");
     return reply;
@@ -289,9 +293,9 @@ ServerReply KrakenDialect::answer(std::string_view client_frame) const {
           R"({"method":"pong","time_in":"2024-08-09T00:00:00.000000Z","time_out":"2024-08-09T00:00:00.000000Z"})");
       return reply;
     }
-    od::array symbols;
+    simdjson::dom::array symbols;
     if (op == "subscribe" && !object["params"]["symbol"].get_array().get(symbols)) {
-      for (auto item : symbols) {
+      for (simdjson::dom::element item : symbols) {
         std::string_view s;
         if (!item.get_string().get(s)) reply.symbols.emplace_back(s);
       }
@@ -311,9 +315,9 @@ ServerReply KrakenDialect::answer(std::string_view client_frame) const {
     reply.frames.push_back(R"({"event":"pong"})");
     return reply;
   }
-  od::array pairs;
+  simdjson::dom::array pairs;
   if (op == "subscribe" && !object["pair"].get_array().get(pairs)) {
-    for (auto item : pairs) {
+    for (simdjson::dom::element item : pairs) {
       std::string_view s;
       if (!item.get_string().get(s)) reply.symbols.emplace_back(s);
     }

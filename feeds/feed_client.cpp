@@ -133,8 +133,7 @@ std::shared_ptr<FeedClient> FeedClient::create(net::io_context& ioc, FeedOptions
 }
 
 FeedClient::FeedClient(net::io_context& ioc, FeedOptions options, FeedCallbacks callbacks)
-    : ioc_(ioc),
-      strand_(net::make_strand(ioc)),
+    : strand_(net::make_strand(ioc)),
       options_(std::move(options)),
       callbacks_(std::move(callbacks)),
       limited_log_(callbacks_.log),

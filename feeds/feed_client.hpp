@@ -106,7 +106,6 @@ class FeedClient : public std::enable_shared_from_this<FeedClient> {
   boost::asio::awaitable<void> send_keep_alives(std::shared_ptr<Link> link, Ws& ws);
   boost::asio::awaitable<void> watch(std::shared_ptr<Link> link);
 
-  boost::asio::io_context& ioc_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   FeedOptions options_;
   FeedCallbacks callbacks_;

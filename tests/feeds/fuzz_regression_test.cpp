@@ -58,6 +58,86 @@ TEST(FuzzRegression, BinanceAnswerToASyntaxErrorInsideParamsIsInvalidJson) {
   ExpectInvalidJsonAnswer(frame);
 }
 
+// The other dialects' answer() walked client frames with the on-demand parser
+// like Binance's did. No fuzz run crashed them, but they shared the flaw: a
+// syntax error after the fields they read went unseen, so a broken frame could
+// still subscribe (the symbols before the error). They now validate the whole
+// frame first (DOM parser), like Binance's: each broken frame below gets the
+// dialect's "malformed request" reply and subscribes nothing.
+struct BrokenClientFrame {
+  const char* exchange;
+  const char* url;  // Kraken's v1 is chosen by its URL
+  const char* symbol;
+  std::string frame;
+  const char* refusal;  // a piece of the dialect's malformed-request reply
+};
+
+class BrokenClientFrameTest : public ::testing::TestWithParam<BrokenClientFrame> {};
+
+TEST_P(BrokenClientFrameTest, IsRefusedAndSubscribesNothing) {
+  const BrokenClientFrame& c = GetParam();
+  FeedOptions options;
+  options.exchange = c.exchange;
+  options.url = c.url;
+  options.symbols = {c.symbol};
+  std::string error;
+  const auto dialect = make_dialect(options, error);
+  ASSERT_NE(dialect, nullptr) << error;
+  const ServerReply reply = dialect->answer(c.frame);
+  ASSERT_EQ(reply.frames.size(), 1u) << c.frame;
+  EXPECT_THAT(reply.frames[0], HasSubstr(c.refusal)) << c.frame;
+  EXPECT_TRUE(reply.symbols.empty()) << c.frame;
+}
+
+// The Binance finding's broken array ("[:[[<chod..."), in each dialect's list.
+const std::string kBrokenList =
+    "[:[[<chod\":\"subscibe\",\"paramscpe\":\"sbscrt\":\"]}clhse}]}clhse}}";
+
+INSTANTIATE_TEST_SUITE_P(
+    Dialects, BrokenClientFrameTest,
+    ::testing::Values(
+        // A valid subscription, then a syntax error in the same list.
+        BrokenClientFrame{
+            "coinbase", "", "BTC-USD",
+            R"({"type":"subscribe","product_ids":["BTC-USD",:],"channels":["matches"]})",
+            R"("type":"error")"},
+        BrokenClientFrame{"coinbase", "", "BTC-USD",
+                          R"({"type":"subscribe","product_ids":)" + kBrokenList,
+                          R"("type":"error")"},
+        BrokenClientFrame{
+            "kraken", "wss://ws.kraken.com", "XBT/USD",
+            R"({"event":"subscribe","pair":["XBT/USD",:],"subscription":{"name":"trade"}})",
+            "Malformed request"},
+        BrokenClientFrame{"kraken", "wss://ws.kraken.com", "XBT/USD",
+                          R"({"event":"subscribe","pair":)" + kBrokenList, "Malformed request"},
+        BrokenClientFrame{
+            "kraken", "", "BTC/USD",
+            R"({"method":"subscribe","params":{"channel":"trade","symbol":["BTC/USD",:]}})",
+            "Malformed request"},
+        BrokenClientFrame{
+            "kraken", "", "BTC/USD",
+            R"({"method":"subscribe","params":{"channel":"trade","symbol":)" + kBrokenList,
+            "Malformed request"},
+        BrokenClientFrame{
+            "okx", "", "BTC-USDT",
+            R"({"op":"subscribe","args":[{"channel":"trades","instId":"BTC-USDT"},:]})",
+            R"("code":"60012")"},
+        BrokenClientFrame{"okx", "", "BTC-USDT", R"({"op":"subscribe","args":)" + kBrokenList,
+                          R"("code":"60012")"},
+        BrokenClientFrame{"bybit", "", "BTCUSDT",
+                          R"({"op":"subscribe","args":["publicTrade.BTCUSDT",:]})",
+                          "request not json"},
+        BrokenClientFrame{"bybit", "", "BTCUSDT", R"({"op":"subscribe","args":)" + kBrokenList,
+                          "request not json"},
+        // Bitstamp's request has no list: a complete subscription followed by
+        // garbage (a second closing brace, a dangling field) is not JSON.
+        BrokenClientFrame{"bitstamp", "", "btcusd",
+                          R"({"event":"bts:subscribe","data":{"channel":"live_trades_btcusd"}}})",
+                          "Bad subscription string."},
+        BrokenClientFrame{"bitstamp", "", "btcusd",
+                          R"({"event":"bts:subscribe","data":{"channel":"live_trades_btcusd"},:})",
+                          "Bad subscription string."}));
+
 // fuzz_dialect_decode: a trade time in the year 4048 overflowed int64
 // nanoseconds (UBSan: signed integer overflow). Times past 2262 are refused;
 // the last representable second still parses (2262-04-11T23:47:16Z is
