@@ -88,36 +88,6 @@ std::string forecast_topic(std::string_view exchange, std::string_view symbol) {
   return fmt::format("forecast:{}:{}", exchange, symbol);
 }
 
-void append_json_string(std::string& out, std::string_view value) {
-  out += '"';
-  for (char c : value) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned char>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-}
-
 std::string_view bar_type(const Bar& bar) {
   return bar.revision == 0 ? "bar" : "bar_revision";
 }

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "daemon/publisher.hpp"
+#include "feeds/json_text.hpp"
 #include "feeds/market.hpp"
 #include "model/forecast.hpp"
 
@@ -46,7 +47,7 @@ std::string frame_text(std::string_view type, std::string_view topic, std::uint6
 // The same frame with "snapshot":true, sent to a client that just subscribed.
 std::string snapshot_text(std::string_view text);
 
-// Appends `value` as a JSON string literal (quoted, escaped).
-void append_json_string(std::string& out, std::string_view value);
+// JSON string literals are written by the escaper the feeds share.
+using feeds::append_json_string;
 
 }  // namespace tickcast::daemon

@@ -11,6 +11,7 @@
 #include "feeds/dialect_common.hpp"
 #include "feeds/dialect_kraken.hpp"
 #include "feeds/dialect_okx.hpp"
+#include "feeds/json_text.hpp"
 #include "feeds/text_parse.hpp"
 
 namespace tickcast::feeds {
@@ -194,32 +195,7 @@ DecodeResult invalid(simdjson::error_code code) {
 }
 
 std::string json_quote(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 2);
-  out.push_back('"');
-  for (char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-          out += buf;
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  out.push_back('"');
-  return out;
+  return json_string(text);
 }
 
 std::string format_decimal(double value) {
