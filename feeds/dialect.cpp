@@ -11,7 +11,6 @@
 #include "feeds/dialect_common.hpp"
 #include "feeds/dialect_kraken.hpp"
 #include "feeds/dialect_okx.hpp"
-#include "feeds/json_text.hpp"
 #include "feeds/text_parse.hpp"
 
 namespace tickcast::feeds {
@@ -192,10 +191,6 @@ bool at_end(od::document& doc) {
 
 DecodeResult invalid(simdjson::error_code code) {
   return DecodeResult::invalid(to_decode_error(code), simdjson::error_message(code));
-}
-
-std::string json_quote(std::string_view text) {
-  return json_string(text);
 }
 
 std::string format_decimal(double value) {

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "feeds/dialect_common.hpp"
+#include "feeds/json_text.hpp"
 #include "feeds/pair_names.hpp"
 
 namespace tickcast::feeds {
@@ -180,7 +181,7 @@ std::vector<std::string> BinanceDialect::subscribe_messages() const {
   std::string msg = R"({"method":"SUBSCRIBE","params":[)";
   for (std::size_t i = 0; i < symbols_.size(); ++i) {
     if (i > 0) msg += ',';
-    msg += detail::json_quote(lower(symbols_[i]) + std::string(stream_suffix(channel_)));
+    msg += json_string(lower(symbols_[i]) + std::string(stream_suffix(channel_)));
   }
   msg += R"(],"id":1})";
   return {msg};
@@ -303,20 +304,19 @@ std::string BinanceDialect::encode_trade(const Trade& t) const {
   const std::string m = t.side == Side::kSell ? "true" : "false";
   std::string data;
   if (channel_ == Channel::kTrade) {
-    data = R"({"e":"trade","E":)" + time + R"(,"s":)" + detail::json_quote(t.symbol) + R"(,"t":)" +
+    data = R"({"e":"trade","E":)" + time + R"(,"s":)" + json_string(t.symbol) + R"(,"t":)" +
            std::to_string(t.trade_id) + R"(,"p":")" + detail::format_fixed(t.price, 8) +
            R"(","q":")" + detail::format_fixed(t.qty, 8) + R"(","T":)" + time + R"(,"m":)" + m +
            R"(,"M":true})";
   } else {
     const std::uint64_t first = t.first_trade_id != 0 ? t.first_trade_id : t.trade_id;
-    data = R"({"e":"aggTrade","E":)" + time + R"(,"s":)" + detail::json_quote(t.symbol) +
-           R"(,"a":)" + std::to_string(t.trade_id) + R"(,"p":")" +
-           detail::format_fixed(t.price, 8) + R"(","q":")" + detail::format_fixed(t.qty, 8) +
-           R"(","f":)" + std::to_string(first) + R"(,"l":)" + std::to_string(t.trade_id) +
-           R"(,"T":)" + time + R"(,"m":)" + m + R"(,"M":true})";
+    data = R"({"e":"aggTrade","E":)" + time + R"(,"s":)" + json_string(t.symbol) + R"(,"a":)" +
+           std::to_string(t.trade_id) + R"(,"p":")" + detail::format_fixed(t.price, 8) +
+           R"(","q":")" + detail::format_fixed(t.qty, 8) + R"(","f":)" + std::to_string(first) +
+           R"(,"l":)" + std::to_string(t.trade_id) + R"(,"T":)" + time + R"(,"m":)" + m +
+           R"(,"M":true})";
   }
-  return R"({"stream":)" +
-         detail::json_quote(lower(t.symbol) + std::string(stream_suffix(channel_))) +
+  return R"({"stream":)" + json_string(lower(t.symbol) + std::string(stream_suffix(channel_))) +
          R"(,"data":)" + data + "}";
 }
 

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "feeds/dialect_common.hpp"
+#include "feeds/json_text.hpp"
 #include "feeds/pair_names.hpp"
 #include "feeds/text_parse.hpp"
 
@@ -76,7 +77,7 @@ std::vector<std::string> BitstampDialect::subscribe_messages() const {
   std::vector<std::string> messages;
   for (const std::string& s : symbols_) {
     messages.push_back(R"({"event":"bts:subscribe","data":{"channel":)" +
-                       detail::json_quote(std::string(kTradesPrefix) + s) + "}}");
+                       json_string(std::string(kTradesPrefix) + s) + "}}");
   }
   return messages;
 }
@@ -180,7 +181,7 @@ ServerReply BitstampDialect::answer(std::string_view client_frame) const {
   }
   reply.symbols.emplace_back(channel.substr(kTradesPrefix.size()));
   reply.frames.push_back(R"({"event":"bts:subscription_succeeded","channel":)" +
-                         detail::json_quote(channel) + R"(,"data":{}})");
+                         json_string(channel) + R"(,"data":{}})");
   return reply;
 }
 
@@ -193,7 +194,7 @@ std::string BitstampDialect::encode_trade(const Trade& t) const {
          R"(","type":)" + (t.side == Side::kBuy ? "0" : "1") + R"(,"microtimestamp":")" +
          std::to_string(t.exchange_time_ns / 1000) +
          R"(","buy_order_id":1,"sell_order_id":2},"channel":)" +
-         detail::json_quote(std::string(kTradesPrefix) + t.symbol) + R"(,"event":"trade"})";
+         json_string(std::string(kTradesPrefix) + t.symbol) + R"(,"event":"trade"})";
 }
 
 }  // namespace tickcast::feeds

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "feeds/dialect_common.hpp"
+#include "feeds/json_text.hpp"
 #include "feeds/pair_names.hpp"
 #include "feeds/text_parse.hpp"
 
@@ -28,7 +29,7 @@ std::vector<std::string> BybitDialect::subscribe_messages() const {
   std::string msg = R"({"op":"subscribe","args":[)";
   for (std::size_t i = 0; i < symbols_.size(); ++i) {
     if (i > 0) msg += ',';
-    msg += detail::json_quote(std::string(kTopicPrefix) + symbols_[i]);
+    msg += json_string(std::string(kTopicPrefix) + symbols_[i]);
   }
   return {msg + "]}"};
 }
@@ -164,7 +165,7 @@ ServerReply BybitDialect::answer(std::string_view client_frame) const {
   if (op != "subscribe" || doc["args"].get_array().get(args)) {
     reply.frames.push_back(
         R"({"success":false,"ret_msg":"error:unsupported op","conn_id":"cc1","op":)" +
-        detail::json_quote(op) + "}");
+        json_string(op) + "}");
     return reply;
   }
   bool ok = true;
@@ -185,7 +186,7 @@ ServerReply BybitDialect::answer(std::string_view client_frame) const {
 std::string BybitDialect::encode_trade(const Trade& t) const {
   const std::string ms = std::to_string(t.exchange_time_ns / 1'000'000);
   return R"({"topic":"publicTrade.)" + t.symbol + R"(","type":"snapshot","ts":)" + ms +
-         R"(,"data":[{"T":)" + ms + R"(,"s":)" + detail::json_quote(t.symbol) + R"(,"S":")" +
+         R"(,"data":[{"T":)" + ms + R"(,"s":)" + json_string(t.symbol) + R"(,"S":")" +
          (t.side == Side::kBuy ? "Buy" : "Sell") + R"(","v":")" + detail::format_decimal(t.qty) +
          R"(","p":")" + detail::format_decimal(t.price) + R"(","L":"PlusTick","i":")" +
          std::to_string(t.trade_id) + R"(","BT":false}]})";

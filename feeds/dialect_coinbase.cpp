@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "feeds/dialect_common.hpp"
+#include "feeds/json_text.hpp"
 #include "feeds/pair_names.hpp"
 #include "feeds/text_parse.hpp"
 
@@ -15,7 +16,7 @@ std::string product_list(const std::vector<std::string>& symbols) {
   std::string out = "[";
   for (std::size_t i = 0; i < symbols.size(); ++i) {
     if (i > 0) out += ',';
-    out += detail::json_quote(symbols[i]);
+    out += json_string(symbols[i]);
   }
   return out + "]";
 }
@@ -155,8 +156,8 @@ std::string CoinbaseDialect::encode_trade(const Trade& t) const {
          R"(,"maker_order_id":"ac928c66-ca53-498f-9c13-a110027a60e8","taker_order_id":"132fb6ae-456b-4654-b4e0-d681ac05cea1","side":")" +
          std::string(maker_side) + R"(","size":")" + detail::format_decimal(t.qty) +
          R"(","price":")" + detail::format_decimal(t.price) + R"(","product_id":)" +
-         detail::json_quote(t.symbol) + R"(,"sequence":)" + std::to_string(t.trade_id) +
-         R"(,"time":")" + detail::format_rfc3339_us(t.exchange_time_ns) + R"("})";
+         json_string(t.symbol) + R"(,"sequence":)" + std::to_string(t.trade_id) + R"(,"time":")" +
+         detail::format_rfc3339_us(t.exchange_time_ns) + R"("})";
 }
 
 }  // namespace tickcast::feeds

@@ -62,8 +62,6 @@ struct FieldCheck {
 // Builds DecodeResult::invalid from a simdjson error.
 DecodeResult invalid(simdjson::error_code code);
 
-// JSON string escaping for the frames the replay side writes.
-std::string json_quote(std::string_view text);
 // The shortest decimal that parses back to exactly `value`.
 std::string format_decimal(double value);
 // A decimal with exactly `decimals` digits after the point ("61837.63000000").

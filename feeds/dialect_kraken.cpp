@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "feeds/dialect_common.hpp"
+#include "feeds/json_text.hpp"
 #include "feeds/pair_names.hpp"
 #include "feeds/text_parse.hpp"
 
@@ -15,7 +16,7 @@ std::string quoted_list(const std::vector<std::string>& items) {
   std::string out = "[";
   for (std::size_t i = 0; i < items.size(); ++i) {
     if (i > 0) out += ',';
-    out += detail::json_quote(items[i]);
+    out += json_string(items[i]);
   }
   return out + "]";
 }
@@ -302,11 +303,11 @@ ServerReply KrakenDialect::answer(std::string_view client_frame) const {
       for (const std::string& s : reply.symbols) {
         reply.frames.push_back(
             R"({"method":"subscribe","result":{"channel":"trade","snapshot":false,"symbol":)" +
-            detail::json_quote(s) + R"(},"success":true})");
+            json_string(s) + R"(},"success":true})");
       }
       return reply;
     }
-    reply.frames.push_back(R"({"error":"Unsupported request","method":)" + detail::json_quote(op) +
+    reply.frames.push_back(R"({"error":"Unsupported request","method":)" + json_string(op) +
                            R"(,"success":false})");
     return reply;
   }
@@ -325,7 +326,7 @@ ServerReply KrakenDialect::answer(std::string_view client_frame) const {
     for (const std::string& s : reply.symbols) {
       reply.frames.push_back(R"({"channelID":)" + std::to_string(channel_id++) +
                              R"(,"channelName":"trade","event":"subscriptionStatus","pair":)" +
-                             detail::json_quote(s) +
+                             json_string(s) +
                              R"(,"status":"subscribed","subscription":{"name":"trade"}})");
     }
     return reply;
@@ -336,12 +337,11 @@ ServerReply KrakenDialect::answer(std::string_view client_frame) const {
 
 std::string KrakenDialect::encode_trade(const Trade& t) const {
   if (v2_) {
-    return R"({"channel":"trade","type":"update","data":[{"symbol":)" +
-           detail::json_quote(t.symbol) + R"(,"side":")" + std::string(to_string(t.side)) +
-           R"(","price":)" + detail::format_decimal(t.price) + R"(,"qty":)" +
-           detail::format_decimal(t.qty) + R"(,"ord_type":"market","trade_id":)" +
-           std::to_string(t.trade_id) + R"(,"timestamp":")" +
-           detail::format_rfc3339_us(t.exchange_time_ns) + R"("}]})";
+    return R"({"channel":"trade","type":"update","data":[{"symbol":)" + json_string(t.symbol) +
+           R"(,"side":")" + std::string(to_string(t.side)) + R"(","price":)" +
+           detail::format_decimal(t.price) + R"(,"qty":)" + detail::format_decimal(t.qty) +
+           R"(,"ord_type":"market","trade_id":)" + std::to_string(t.trade_id) +
+           R"(,"timestamp":")" + detail::format_rfc3339_us(t.exchange_time_ns) + R"("}]})";
   }
   const std::int64_t us = t.exchange_time_ns / 1000;
   char time[40];
@@ -349,8 +349,8 @@ std::string KrakenDialect::encode_trade(const Trade& t) const {
                 static_cast<long long>(us % 1'000'000));
   return R"([100,[[")" + detail::format_decimal(t.price) + R"(",")" +
          detail::format_decimal(t.qty) + R"(",")" + time + R"(",")" +
-         (t.side == Side::kBuy ? "b" : "s") + R"(","m",""]],"trade",)" +
-         detail::json_quote(t.symbol) + "]";
+         (t.side == Side::kBuy ? "b" : "s") + R"(","m",""]],"trade",)" + json_string(t.symbol) +
+         "]";
 }
 
 }  // namespace tickcast::feeds

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "feeds/dialect_common.hpp"
+#include "feeds/json_text.hpp"
 #include "feeds/pair_names.hpp"
 
 namespace tickcast::feeds {
@@ -25,7 +26,7 @@ std::vector<std::string> OkxDialect::subscribe_messages() const {
   std::string msg = R"({"op":"subscribe","args":[)";
   for (std::size_t i = 0; i < symbols_.size(); ++i) {
     if (i > 0) msg += ',';
-    msg += R"({"channel":"trades","instId":)" + detail::json_quote(symbols_[i]) + "}";
+    msg += R"({"channel":"trades","instId":)" + json_string(symbols_[i]) + "}";
   }
   return {msg + "]}"};
 }
@@ -178,13 +179,13 @@ ServerReply OkxDialect::answer(std::string_view client_frame) const {
     }
     reply.symbols.emplace_back(inst);
     reply.frames.push_back(R"({"event":"subscribe","arg":{"channel":"trades","instId":)" +
-                           detail::json_quote(inst) + R"(},"connId":"a4d3ae55"})");
+                           json_string(inst) + R"(},"connId":"a4d3ae55"})");
   }
   return reply;
 }
 
 std::string OkxDialect::encode_trade(const Trade& t) const {
-  const std::string inst = detail::json_quote(t.symbol);
+  const std::string inst = json_string(t.symbol);
   return R"({"arg":{"channel":"trades","instId":)" + inst + R"(},"data":[{"instId":)" + inst +
          R"(,"tradeId":")" + std::to_string(t.trade_id) + R"(","px":")" +
          detail::format_decimal(t.price) + R"(","sz":")" + detail::format_decimal(t.qty) +
