@@ -7,8 +7,10 @@
 #include <sstream>
 
 #include "model/atomic_file.hpp"
+#include "model/byte_io.hpp"
 #include "model/crc32.hpp"
 #include "model/features.hpp"
+#include "model/online_state_io.hpp"
 
 namespace tickcast::model {
 namespace {
@@ -24,65 +26,6 @@ constexpr std::uint32_t kMaxLayers = 64;
 constexpr std::uint32_t kMaxHidden = 1 << 14;
 constexpr std::uint32_t kMaxInputs = 1 << 12;
 constexpr std::uint32_t kMaxOutputs = 1 << 10;
-
-class Writer {
- public:
-  template <typename V>
-  void put(V v) {
-    char b[sizeof(V)];
-    std::memcpy(b, &v, sizeof(V));
-    out.append(b, sizeof(V));
-  }
-  void put_string(std::string_view s) {
-    put(static_cast<std::uint16_t>(s.size()));
-    out.append(s);
-  }
-  // A matrix row by row (row-major, as numpy and PyTorch lay tensors out).
-  void put_matrix(const MatrixX<float>& m) {
-    for (Eigen::Index r = 0; r < m.rows(); ++r) {
-      for (Eigen::Index c = 0; c < m.cols(); ++c) put(m(r, c));
-    }
-  }
-  std::string out;
-};
-
-class Reader {
- public:
-  explicit Reader(std::string_view bytes) : in_(bytes) {}
-  template <typename V>
-  bool get(V& v) {
-    if (in_.size() - pos_ < sizeof(V)) return false;
-    std::memcpy(&v, in_.data() + pos_, sizeof(V));
-    pos_ += sizeof(V);
-    return true;
-  }
-  bool get_string(std::string& s) {
-    std::uint16_t n = 0;
-    if (!get(n) || in_.size() - pos_ < n) return false;
-    s.assign(in_.substr(pos_, n));
-    pos_ += n;
-    return true;
-  }
-  bool get_matrix(MatrixX<float>& m) {
-    for (Eigen::Index r = 0; r < m.rows(); ++r) {
-      for (Eigen::Index c = 0; c < m.cols(); ++c) {
-        if (!get(m(r, c))) return false;
-      }
-    }
-    return true;
-  }
-  bool get_vector(VectorX<float>& v) {
-    for (Eigen::Index i = 0; i < v.size(); ++i) {
-      if (!get(v(i))) return false;
-    }
-    return true;
-  }
-  [[nodiscard]] bool at_end() const { return pos_ == in_.size(); }
-
- private:
-  std::string_view in_;
-  std::size_t pos_ = 0;
-};
 
 CheckpointStatus fail(CheckpointError code, std::string message) {
   return {code, std::move(message)};
@@ -128,7 +71,7 @@ std::string_view to_string(CheckpointError error) {
 
 std::string encode_checkpoint(const Checkpoint& ck) {
   const LstmShape& s = ck.weights.shape;
-  Writer p;  // the payload
+  ByteWriter p;  // the payload
   p.put(static_cast<std::uint32_t>(s.input_size));
   p.put(static_cast<std::uint32_t>(s.hidden));
   p.put(static_cast<std::uint32_t>(s.layers));
@@ -175,8 +118,10 @@ std::string encode_checkpoint(const Checkpoint& ck) {
   p.put_string(m.source);
   p.put(ck.model_version);  // version 2
   p.put(ck.residual_scale);
+  p.put(static_cast<std::uint8_t>(ck.has_online_state ? 1 : 0));  // version 3
+  if (ck.has_online_state) put_online_state(p, ck.online);
 
-  Writer file;
+  ByteWriter file;
   file.out.append(kCheckpointMagic);
   file.put(kCheckpointVersion);
   file.put(static_cast<std::uint64_t>(p.out.size()));
@@ -197,7 +142,7 @@ CheckpointStatus decode_checkpoint(std::string_view bytes, Checkpoint& ck) {
     return fail(E::kTruncated, "truncated: " + std::to_string(bytes.size()) +
                                    " bytes, shorter than the 20-byte header");
   }
-  Reader header(bytes.substr(8, 12));
+  ByteReader header(bytes.substr(8, 12));
   std::uint32_t version = 0;
   std::uint64_t length = 0;
   (void)header.get(version);
@@ -229,7 +174,7 @@ CheckpointStatus decode_checkpoint(std::string_view bytes, Checkpoint& ck) {
   }
 
   // 2. The payload.
-  Reader p(bytes.substr(kCheckpointHeaderSize, static_cast<std::size_t>(length)));
+  ByteReader p(bytes.substr(kCheckpointHeaderSize, static_cast<std::size_t>(length)));
   const auto malformed = [](const char* where) {
     return fail(E::kMalformed, std::string("malformed payload: ends inside ") + where);
   };
@@ -318,6 +263,18 @@ CheckpointStatus decode_checkpoint(std::string_view bytes, Checkpoint& ck) {
       return malformed("the model version");
     if (!std::isfinite(ck.residual_scale) || ck.residual_scale < 0) {
       return fail(E::kBadValue, "residual scale is negative or not finite");
+    }
+  }
+  if (version >= 3) {
+    std::uint8_t has_online = 0;
+    if (!p.get(has_online)) return malformed("the online-state flag");
+    if (has_online > 1) return fail(E::kBadValue, "online-state flag is neither 0 nor 1");
+    ck.has_online_state = has_online == 1;
+    if (ck.has_online_state) {
+      const OnlineStateError error = get_online_state(p, nfeat, ck.online);
+      if (!error.message.empty()) {
+        return fail(error.malformed ? E::kMalformed : E::kBadValue, error.message);
+      }
     }
   }
   if (!p.at_end()) return fail(E::kMalformed, "malformed payload: bytes left after the metadata");

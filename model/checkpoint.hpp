@@ -16,14 +16,16 @@
 
 #include "model/lstm_weights.hpp"
 #include "model/model_options.hpp"
+#include "model/online_state.hpp"
 #include "model/scaler.hpp"
 
 namespace tickcast::model {
 
 inline constexpr std::string_view kCheckpointMagic = "TCKMODEL";
-// 2 appended model_version and residual_scale to the payload; version 1
-// files still load (those fields then read 0).
-inline constexpr std::uint32_t kCheckpointVersion = 2;
+// 2 appended model_version and residual_scale to the payload; 3 appended the
+// forecaster's online state (online_state.hpp). Version 1 and 2 files still
+// load: the fields they lack read 0, and they have no online state.
+inline constexpr std::uint32_t kCheckpointVersion = 3;
 inline constexpr std::size_t kCheckpointHeaderSize = 8 + 4 + 8;  // magic, version, length
 inline constexpr std::size_t kCheckpointTrailerSize = 4;         // CRC-32
 
@@ -69,6 +71,13 @@ struct Checkpoint {
   // drift detectors divide residuals by (0: unknown).
   std::uint64_t model_version = 0;
   double residual_scale = 0;
+
+  // Format version 3. The forecaster's scores, conformal history, drift
+  // detector, gap counters, pending forecast, retrain triggers and replay
+  // ring as of last_bar_sequence (Forecaster::snapshot), so a restore
+  // continues exactly; absent for an offline model and in older files.
+  bool has_online_state = false;
+  OnlineState online;
 };
 
 enum class CheckpointError {

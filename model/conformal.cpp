@@ -46,6 +46,36 @@ double AdaptiveConformal::empirical_coverage() const {
   return static_cast<double>(covered_) / static_cast<double>(updates_);
 }
 
+ConformalState AdaptiveConformal::save() const {
+  ConformalState s;
+  s.coverage = 1.0 - alpha_;
+  s.gamma = gamma_;
+  s.window = window_;
+  s.alpha_t = alpha_t_;
+  s.updates = updates_;
+  s.covered = covered_;
+  // Oldest first: once the ring is full, the oldest score is at head_.
+  s.scores.reserve(ring_.size());
+  for (std::size_t i = 0; i < ring_.size(); ++i)
+    s.scores.push_back(ring_[(head_ + i) % ring_.size()]);
+  return s;
+}
+
+bool AdaptiveConformal::load(const ConformalState& s) {
+  if (s.coverage != 1.0 - alpha_ || s.gamma != gamma_ || s.window != window_ ||
+      s.scores.size() > window_) {
+    return false;
+  }
+  ring_.assign(s.scores.begin(), s.scores.end());
+  head_ = 0;  // the oldest score is now first
+  sorted_.assign(s.scores.begin(), s.scores.end());
+  std::sort(sorted_.begin(), sorted_.end());
+  alpha_t_ = s.alpha_t;
+  updates_ = s.updates;
+  covered_ = s.covered;
+  return true;
+}
+
 void AdaptiveConformal::reset() {
   ring_.clear();
   sorted_.clear();

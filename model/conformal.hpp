@@ -26,6 +26,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "model/online_state.hpp"
+
 namespace tickcast::model {
 
 class AdaptiveConformal {
@@ -50,6 +52,12 @@ class AdaptiveConformal {
 
   // Forgets every score and returns alpha_t to alpha.
   void reset();
+
+  // Everything above, for a checkpoint. load() takes it back exactly and
+  // returns true, or returns false and changes nothing if the state was
+  // saved with another coverage, gamma or window.
+  [[nodiscard]] ConformalState save() const;
+  [[nodiscard]] bool load(const ConformalState& state);
 
  private:
   double alpha_;

@@ -22,6 +22,19 @@ void PageHinkley::reset() {
   mean_ = cumulative_ = minimum_ = 0;
 }
 
+DriftState PageHinkley::save() const {
+  return {"page_hinkley", {n_}, {mean_, cumulative_, minimum_}};
+}
+
+bool PageHinkley::load(const DriftState& s) {
+  if (s.kind != "page_hinkley" || s.counters.size() != 1 || s.values.size() != 3) return false;
+  n_ = s.counters[0];
+  mean_ = s.values[0];
+  cumulative_ = s.values[1];
+  minimum_ = s.values[2];
+  return true;
+}
+
 Adwin::Adwin(double confidence, std::size_t max_window, std::size_t clock, std::size_t min_side)
     : confidence_(confidence),
       clock_(std::max<std::size_t>(clock, 1)),
@@ -63,6 +76,22 @@ bool Adwin::add(double x) {
     }
   }
   return false;
+}
+
+DriftState Adwin::save() const {
+  DriftState s{"adwin", {since_check_}, {}};
+  s.values.reserve(size_);
+  for (std::size_t i = 0; i < size_; ++i) s.values.push_back(at(i));
+  return s;
+}
+
+bool Adwin::load(const DriftState& s) {
+  if (s.kind != "adwin" || s.counters.size() != 1 || s.values.size() > ring_.size()) return false;
+  since_check_ = static_cast<std::size_t>(s.counters[0]);
+  head_ = 0;
+  size_ = s.values.size();
+  std::copy(s.values.begin(), s.values.end(), ring_.begin());
+  return true;
 }
 
 void Adwin::reset() {

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "model/online_state.hpp"
+
 namespace tickcast::model {
 
 class DriftDetector {
@@ -19,6 +21,11 @@ class DriftDetector {
   // already reset itself).
   virtual bool add(double x) = 0;
   virtual void reset() = 0;
+  // Everything the detector has seen, for a checkpoint. load() takes it back
+  // exactly and returns true, or returns false and changes nothing if the
+  // state belongs to another kind of detector or does not fit this one.
+  [[nodiscard]] virtual DriftState save() const = 0;
+  [[nodiscard]] virtual bool load(const DriftState& state) = 0;
 };
 
 // Page-Hinkley test for an increase of the mean (Page 1954; Hinkley 1971):
@@ -32,6 +39,9 @@ class PageHinkley final : public DriftDetector {
   PageHinkley(double delta, double lambda) : delta_(delta), lambda_(lambda) {}
   bool add(double x) override;
   void reset() override;
+  // kind "page_hinkley", counters {n}, values {mean, cumulative, minimum}.
+  [[nodiscard]] DriftState save() const override;
+  [[nodiscard]] bool load(const DriftState& state) override;
   [[nodiscard]] double statistic() const { return cumulative_ - minimum_; }
 
  private:
@@ -57,6 +67,10 @@ class Adwin final : public DriftDetector {
                  std::size_t min_side = 16);
   bool add(double x) override;
   void reset() override;
+  // kind "adwin", counters {values since the last check}, values the
+  // window, oldest first.
+  [[nodiscard]] DriftState save() const override;
+  [[nodiscard]] bool load(const DriftState& state) override;
   [[nodiscard]] std::size_t size() const { return size_; }
 
  private:

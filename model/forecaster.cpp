@@ -231,7 +231,113 @@ Checkpoint Forecaster::snapshot() const {
   ck.last_bar_sequence = last_sequence_;
   ck.last_close = last_close_;
   ck.last_bar_end_ns = last_bar_end_ns_;
+  ck.has_online_state = true;
+  ck.online = save_online();
   return ck;
+}
+
+OnlineState Forecaster::save_online() const {
+  OnlineState s;
+  s.bars_seen = bars_seen_;
+  s.bars_since_submit = bars_since_submit_;
+  s.drift_alarms = drift_alarms_;
+  s.requested = requested_;
+  s.drift_due = drift_due_;
+  s.no_skill_due = no_skill_due_;
+  s.submitted_once = submitted_once_;
+  s.was_no_skill = was_no_skill_;
+  s.gap_run = gaps_.gap_run();
+  s.real_since_reset = gaps_.real_since_reset();
+  s.pending = {pending_.valid,
+               pending_.from_model,
+               pending_.sequence,
+               pending_.close,
+               pending_.predicted_return,
+               pending_.predicted_close,
+               pending_.lower,
+               pending_.upper};
+  s.conformal = conformal_.save();
+  s.scores = scores_.save();
+  s.model_scores = model_scores_.save();
+  if (drift_) s.drift = drift_->save();
+  // The replay ring, oldest first.
+  const std::size_t f = features_.size();
+  const std::size_t oldest = (ring_head_ + ring_capacity_ - ring_size_) % ring_capacity_;
+  s.ring.sequences.reserve(ring_size_);
+  s.ring.resets.reserve(ring_size_);
+  s.ring.features.reserve(ring_size_ * f);
+  for (std::size_t i = 0; i < ring_size_; ++i) {
+    const std::size_t slot = (oldest + i) % ring_capacity_;
+    s.ring.sequences.push_back(ring_[slot].sequence);
+    s.ring.resets.push_back(ring_[slot].reset ? 1 : 0);
+    const auto values = ring_features(slot);
+    s.ring.features.insert(s.ring.features.end(), values.begin(), values.end());
+  }
+  return s;
+}
+
+void Forecaster::load_online(const OnlineState& s) {
+  std::string cold;
+  const auto note_cold = [&cold](const char* what) {
+    cold += (cold.empty() ? "" : ",") + std::string(what);
+  };
+  bars_seen_ = s.bars_seen;
+  bars_since_submit_ = s.bars_since_submit;
+  drift_alarms_ = s.drift_alarms;
+  requested_ = s.requested;
+  drift_due_ = s.drift_due;
+  no_skill_due_ = s.no_skill_due;
+  submitted_once_ = s.submitted_once;
+  was_no_skill_ = s.was_no_skill;
+  gaps_.load(s.gap_run, s.real_since_reset);
+  const PendingForecast& p = s.pending;
+  pending_ = {p.valid,           p.from_model, p.sequence, p.close, p.predicted_return,
+              p.predicted_close, p.lower,      p.upper};
+  if (!conformal_.load(s.conformal)) {
+    conformal_.reset();
+    note_cold("conformal");
+  }
+  if (!scores_.load(s.scores)) {
+    scores_.reset();
+    note_cold("scores");
+  }
+  if (!model_scores_.load(s.model_scores)) {
+    model_scores_.reset();
+    was_no_skill_ = false;
+    note_cold("model_scores");
+  }
+  if (drift_ && !drift_->load(s.drift)) {
+    drift_->reset();
+    note_cold("drift");
+  }
+  // The newest bars of the ring that fit this forecaster's ring.
+  const std::size_t f = features_.size();
+  const std::size_t saved = s.ring.sequences.size();
+  if (s.ring.resets.size() == saved && s.ring.features.size() == saved * f) {
+    const std::size_t keep = std::min(saved, ring_capacity_);
+    for (std::size_t i = 0; i < keep; ++i) {
+      const std::size_t from = saved - keep + i;
+      ring_[i] = {s.ring.sequences[from], s.ring.resets[from] != 0};
+      std::copy_n(s.ring.features.begin() + static_cast<std::ptrdiff_t>(from * f), f,
+                  ring_values_.begin() + static_cast<std::ptrdiff_t>(i * f));
+    }
+    ring_size_ = keep;
+    ring_head_ = keep % ring_capacity_;
+  } else {
+    note_cold("replay_ring");
+  }
+  // last_forecast() holds the pending forecast's numbers until the next bar.
+  if (pending_.valid) {
+    forecast_.bar_sequence = pending_.sequence;
+    forecast_.close = pending_.close;
+    forecast_.persistence_close = pending_.close;
+    forecast_.predicted_return = pending_.predicted_return;
+    forecast_.predicted_close = pending_.predicted_close;
+    forecast_.lower = pending_.lower;
+    forecast_.upper = pending_.upper;
+  }
+  scores_.fill(forecast_.scores);
+  restored_cold_ = std::move(cold);
 }
 
 std::string Forecaster::restore(const Checkpoint& ck) {
@@ -242,19 +348,25 @@ std::string Forecaster::restore(const Checkpoint& ck) {
   }
   state_ = ck.has_state ? state_from_checkpoint(*bundle, ck) : bundle->lstm.make_state();
   gaps_ = GapTracker(options_.max_gap_bars, options_.warmup_steps);
-  if (!ck.has_state) gaps_.start_warming();
   model_ = std::move(bundle);
   has_last_ = true;
   last_sequence_ = ck.last_bar_sequence;
   last_close_ = ck.last_close;
   last_bar_end_ns_ = ck.last_bar_end_ns;
-  pending_.valid = false;
   ring_size_ = 0;
+  ring_head_ = 0;
+  if (ck.has_online_state && ck.has_state) {
+    load_online(ck.online);
+    return "";
+  }
+  if (!ck.has_state) gaps_.start_warming();
+  pending_.valid = false;
   conformal_.reset();
   scores_.reset();
   model_scores_.reset();
   if (drift_) drift_->reset();
   was_no_skill_ = false;
+  restored_cold_ = "all";
   return "";
 }
 

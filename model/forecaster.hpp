@@ -115,13 +115,26 @@ class Forecaster {
 
   // ---- Checkpoints ----
 
-  // The live model with its state and last bar. REQUIRES: model().
+  // The live model with its state and last bar, and the online state
+  // (online_state.hpp): scores, conformal history, drift detector, gap
+  // counters, the pending forecast, retrain triggers and the replay ring.
+  // REQUIRES: model().
   [[nodiscard]] Checkpoint snapshot() const;
   // Makes the checkpoint's model live with its state (or a zero state, then
   // re-warming, if it has none) as of its last bar; bars logged after it
-  // are then accepted by on_bar to catch up. Scores and conformal history
-  // start empty. Returns "" or why the checkpoint cannot be used.
+  // are then accepted by on_bar to catch up. With an online state (format
+  // version 3), the forecaster continues exactly as the one that took the
+  // snapshot would have: every later forecast, interval, score, drift alarm
+  // and trigger is bit for bit the same (forecaster_restore_test.cpp). A
+  // component saved under another configuration (scores.windows, the
+  // conformal parameters, model.drift) starts cold instead; restored_cold()
+  // names them. Without an online state (versions 1 and 2) everything but
+  // the model starts cold, and the first interval is unbounded. Returns ""
+  // or why the checkpoint cannot be used.
   [[nodiscard]] std::string restore(const Checkpoint& checkpoint);
+  // After restore(): the online-state components that started cold, comma
+  // separated ("" if none, "all" without an online state).
+  [[nodiscard]] const std::string& restored_cold() const { return restored_cold_; }
 
   // ---- Inspection ----
   [[nodiscard]] const std::shared_ptr<const ModelBundle>& model() const { return model_; }
@@ -151,6 +164,8 @@ class Forecaster {
   float step_model(std::size_t slot);
   void forecast_next(const Bar& bar, float y);
   std::span<const double> ring_features(std::size_t slot) const;
+  [[nodiscard]] OnlineState save_online() const;
+  void load_online(const OnlineState& state);
 
   ModelOptions options_;
   FeatureSet features_;
@@ -185,6 +200,7 @@ class Forecaster {
   bool was_no_skill_ = false;
   std::uint64_t bars_since_submit_ = 0;
   std::uint64_t drift_alarms_ = 0;
+  std::string restored_cold_;
 };
 
 }  // namespace tickcast::model

@@ -40,6 +40,15 @@ class GapTracker {
   // Starts warming, e.g. after restoring a checkpoint without a state.
   void start_warming() { real_since_reset_ = 0; }
 
+  // For a checkpoint: the gap bars in a row so far, and the real bars
+  // stepped since the last reset (capped at warmup_steps).
+  [[nodiscard]] int gap_run() const { return gap_run_; }
+  [[nodiscard]] int real_since_reset() const { return real_since_reset_; }
+  void load(int gap_run, int real_since_reset) {
+    gap_run_ = gap_run;
+    real_since_reset_ = real_since_reset < warmup_steps_ ? real_since_reset : warmup_steps_;
+  }
+
  private:
   int max_gap_bars_;
   int warmup_steps_;

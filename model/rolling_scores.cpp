@@ -30,6 +30,28 @@ void RollingScores::Terms::add(const Terms& t, double sign) {
   d2 += sign * t.d2;
 }
 
+ScoreTermValues RollingScores::Terms::values() const {
+  return {abs_ret, sq_ret,  abs_price, sq_price, p_abs_price, p_sq_price,
+          dir_n,   dir_hit, covered,   width,    d,           d2};
+}
+
+RollingScores::Terms RollingScores::Terms::from(const ScoreTermValues& v) {
+  Terms t;
+  t.abs_ret = v[0];
+  t.sq_ret = v[1];
+  t.abs_price = v[2];
+  t.sq_price = v[3];
+  t.p_abs_price = v[4];
+  t.p_sq_price = v[5];
+  t.dir_n = v[6];
+  t.dir_hit = v[7];
+  t.covered = v[8];
+  t.width = v[9];
+  t.d = v[10];
+  t.d2 = v[11];
+  return t;
+}
+
 RollingScores::RollingScores(const std::vector<int>& windows) {
   std::size_t longest = 1;
   for (int w : windows) {
@@ -138,6 +160,35 @@ std::size_t RollingScores::count(std::size_t k) const {
 void RollingScores::reset() {
   for (auto& w : windows_) w = Window{w.length, 0, 0, Terms{}};
   head_ = size_ = 0;
+}
+
+RollingScoresState RollingScores::save() const {
+  RollingScoresState s;
+  for (const Window& w : windows_) {
+    s.windows.push_back({w.length, w.n, w.since_recompute, w.sums.values()});
+  }
+  s.records.reserve(size_);
+  for (std::size_t age = size_; age-- > 0;) s.records.push_back(back(age).values());
+  return s;
+}
+
+bool RollingScores::load(const RollingScoresState& s) {
+  if (s.windows.size() != windows_.size() || s.records.size() > ring_.size()) return false;
+  for (std::size_t k = 0; k < windows_.size(); ++k) {
+    if (s.windows[k].length != windows_[k].length || s.windows[k].n > s.records.size()) {
+      return false;
+    }
+  }
+  for (std::size_t k = 0; k < windows_.size(); ++k) {
+    const auto& w = s.windows[k];
+    windows_[k] = Window{windows_[k].length, static_cast<std::size_t>(w.n),
+                         static_cast<std::size_t>(w.since_recompute), Terms::from(w.sums)};
+  }
+  std::fill(ring_.begin(), ring_.end(), Terms{});
+  for (std::size_t i = 0; i < s.records.size(); ++i) ring_[i] = Terms::from(s.records[i]);
+  size_ = s.records.size();
+  head_ = size_ % ring_.size();
+  return true;
 }
 
 }  // namespace tickcast::model

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "model/forecast.hpp"
+#include "model/online_state.hpp"
 
 namespace tickcast::model {
 
@@ -50,6 +51,12 @@ class RollingScores {
 
   void reset();
 
+  // Everything above, for a checkpoint. load() takes it back exactly (the
+  // running sums as they are, not recomputed) and returns true, or returns
+  // false and changes nothing if the state has other window lengths.
+  [[nodiscard]] RollingScoresState save() const;
+  [[nodiscard]] bool load(const RollingScoresState& state);
+
  private:
   // Everything a window sums, for one forecast.
   struct Terms {
@@ -58,6 +65,8 @@ class RollingScores {
     double dir_n = 0, dir_hit = 0, covered = 0, width = 0;
     double d = 0, d2 = 0;  // DM differential and its square
     void add(const Terms& t, double sign);
+    [[nodiscard]] ScoreTermValues values() const;
+    static Terms from(const ScoreTermValues& v);
   };
   struct Window {
     std::size_t length = 0;

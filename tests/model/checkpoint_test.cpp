@@ -52,6 +52,36 @@ Checkpoint sample() {
   return ck;
 }
 
+// sample() with an online state (format version 3) whose every field is
+// set, with values no default would produce.
+Checkpoint sample_online() {
+  Checkpoint ck = sample();
+  ck.has_online_state = true;
+  OnlineState& s = ck.online;
+  s.bars_seen = 901;
+  s.bars_since_submit = 17;
+  s.drift_alarms = 3;
+  s.requested = true;
+  s.drift_due = false;
+  s.no_skill_due = true;
+  s.submitted_once = true;
+  s.was_no_skill = true;
+  s.gap_run = 2;
+  s.real_since_reset = 4;
+  s.pending = {true, true, 123456789012ULL, 23142.31, -1.5e-4, 23138.84, 23101.5, 23176.25};
+  s.conformal = {0.9, 0.005, 50, 0.0875, 880, 792, {1e-4, 3e-4, 2e-4}};
+  s.scores.windows = {{2, 2, 1, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}},
+                      {3, 3, 0, {-1, -2, -3, -4, -5, -6, -7, -8, -9, -10, -11, -12}}};
+  s.scores.records = {{0.5}, {0.25, 0.125}, {1e-300, -0.0, 3}};
+  s.model_scores.windows = {{3, 1, 1, {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.1, 1.2}}};
+  s.model_scores.records = {{7, 7, 7}};
+  s.drift = {"page_hinkley", {41}, {0.8, 12.5, -3.25}};
+  s.ring.sequences = {123456789011ULL, 123456789012ULL};
+  s.ring.resets = {1, 0};
+  s.ring.features = {0.001, 0.002, 0, -0.003, 0.004, 1};
+  return ck;
+}
+
 void expect_same(const Checkpoint& a, const Checkpoint& b) {
   EXPECT_EQ(a.feature_names, b.feature_names);
   EXPECT_EQ(a.target, b.target);
@@ -74,6 +104,8 @@ void expect_same(const Checkpoint& a, const Checkpoint& b) {
   EXPECT_EQ(a.meta, b.meta);
   EXPECT_EQ(a.model_version, b.model_version);
   EXPECT_EQ(a.residual_scale, b.residual_scale);
+  EXPECT_EQ(a.has_online_state, b.has_online_state);
+  EXPECT_TRUE(a.online == b.online);
 }
 
 TEST(Crc32, MatchesTheStandardCheckValue) {
@@ -89,6 +121,19 @@ TEST(Checkpoint, RoundTripIsExact) {
   expect_same(sample(), back);
   // And re-encoding gives the very same bytes.
   EXPECT_EQ(encode_checkpoint(back), bytes);
+}
+
+TEST(Checkpoint, RoundTripWithOnlineStateIsExact) {
+  Checkpoint back;
+  const std::string bytes = encode_checkpoint(sample_online());
+  const auto status = decode_checkpoint(bytes, back);
+  ASSERT_TRUE(status.ok()) << status.message;
+  expect_same(sample_online(), back);
+  EXPECT_EQ(back.online.conformal.scores, (std::vector<double>{1e-4, 3e-4, 2e-4}));
+  EXPECT_EQ(back.online.ring.features.size(), 6u);
+  EXPECT_EQ(encode_checkpoint(back), bytes);
+  // Without the online state the payload is 1 byte (the flag) past residual_scale.
+  EXPECT_GT(bytes.size(), encode_checkpoint(sample()).size() + 600);
 }
 
 TEST(Checkpoint, RoundTripWithoutState) {
@@ -108,7 +153,7 @@ TEST(Checkpoint, HeaderLayoutIsAsDocumented) {
   std::uint64_t length = 0;
   std::memcpy(&version, bytes.data() + 8, 4);
   std::memcpy(&length, bytes.data() + 12, 8);
-  EXPECT_EQ(version, 2u);
+  EXPECT_EQ(version, 3u);
   EXPECT_EQ(length + 20 + 4, bytes.size());
   std::uint32_t stored = 0;
   std::memcpy(&stored, bytes.data() + bytes.size() - 4, 4);
@@ -151,17 +196,38 @@ TEST_F(CheckpointDamage, OtherFileIsNotACheckpoint) {
 }
 
 TEST_F(CheckpointDamage, NewerVersionIsReportedAsNewerEvenThoughTheRestDiffers) {
-  write_at<std::uint32_t>(8, 3);
+  write_at<std::uint32_t>(8, 4);
   const auto s = load();
   EXPECT_EQ(s.code, CheckpointError::kNewerVersion);
-  EXPECT_THAT(s.message, HasSubstr("format version 3 is newer"));
+  EXPECT_THAT(s.message, HasSubstr("format version 4 is newer"));
+}
+
+// A version-2 file is a version-3 payload without its last byte (the
+// online-state flag, 0 in sample()): it still loads, without online state.
+TEST_F(CheckpointDamage, VersionTwoFileStillLoads) {
+  ASSERT_EQ(bytes[bytes.size() - 5], '\0');  // the flag: no online state
+  const std::size_t payload = bytes.size() - 24 - 1;
+  bytes.erase(20 + payload, 1);
+  write_at<std::uint32_t>(8, 2);
+  write_at<std::uint64_t>(12, payload);
+  fix_checksum();
+  Checkpoint ck;
+  const auto s = decode_checkpoint(bytes, ck);
+  ASSERT_TRUE(s.ok()) << s.message;
+  EXPECT_FALSE(ck.has_online_state);
+  expect_same(sample(), ck);
+  // A version-2 file cut one byte short of that is malformed.
+  bytes.erase(bytes.size() - 5, 1);
+  write_at<std::uint64_t>(12, payload - 1);
+  fix_checksum();
+  EXPECT_EQ(load().code, CheckpointError::kMalformed);
 }
 
 // A version-1 file is a version-2 payload without its last 16 bytes
 // (model_version u64, residual_scale f64): it still loads, with both 0.
 TEST_F(CheckpointDamage, VersionOneFileStillLoads) {
-  const std::size_t payload = bytes.size() - 24 - 16;
-  bytes.erase(20 + payload, 16);
+  const std::size_t payload = bytes.size() - 24 - 16 - 1;
+  bytes.erase(20 + payload, 16 + 1);
   write_at<std::uint32_t>(8, 1);
   write_at<std::uint64_t>(12, payload);
   fix_checksum();
@@ -231,8 +297,8 @@ TEST_F(CheckpointDamage, ImplausibleOrInconsistentShape) {
 TEST_F(CheckpointDamage, PayloadEndsEarlyDespiteAValidChecksum) {
   // A writer bug: the length and checksum are consistent but the payload is
   // short. Cut 10 bytes out of the middle of the metadata, and the 16 bytes
-  // of version-2 fields after it, and re-frame.
-  bytes.erase(bytes.size() - 4 - 16, 16);
+  // of version-2 fields and the version-3 flag after it, and re-frame.
+  bytes.erase(bytes.size() - 4 - 17, 17);
   bytes.erase(bytes.size() - 4 - 30, 10);
   write_at<std::uint64_t>(12, bytes.size() - 24);
   fix_checksum();
@@ -320,6 +386,75 @@ TEST(CheckCompatible, NamesTheFirstDifferenceFromTheConfig) {
   o.features = {"log_return", "log_range", "mask"};
   o.target = "close";
   EXPECT_THAT(check_compatible(sample(), o), HasSubstr("checkpoint predicts \"log_return\""));
+}
+
+// Damage inside the online state, with the checksum fixed (a writer bug):
+// each is refused with its own class, never read past the end.
+class OnlineStateDamage : public CheckpointDamage {
+ protected:
+  OnlineStateDamage() { bytes = encode_checkpoint(sample_online()); }
+  // Offset of the online-state flag: the payload of sample() ends with it.
+  const std::size_t flag = encode_checkpoint(sample()).size() - 5;
+};
+
+TEST_F(OnlineStateDamage, FlagOtherThanZeroOrOne) {
+  ASSERT_EQ(bytes[flag], '\1');
+  bytes[flag] = 2;
+  fix_checksum();
+  const auto s = load();
+  EXPECT_EQ(s.code, CheckpointError::kBadValue);
+  EXPECT_THAT(s.message, HasSubstr("online-state flag"));
+}
+
+TEST_F(OnlineStateDamage, PayloadEndingInsideIt) {
+  for (std::size_t cut : {std::size_t{1}, std::size_t{8}, std::size_t{100}, std::size_t{400}}) {
+    bytes = encode_checkpoint(sample_online());
+    bytes.erase(bytes.size() - 4 - cut, cut);
+    write_at<std::uint64_t>(12, bytes.size() - 24);
+    fix_checksum();
+    const auto s = load();
+    EXPECT_EQ(s.code, CheckpointError::kMalformed) << cut;
+    EXPECT_THAT(s.message, HasSubstr("inside the online state")) << cut;
+  }
+}
+
+TEST_F(OnlineStateDamage, ValuesOutOfTheirDomain) {
+  // Counters (3 x u64), trigger flags (u8), gap counters (2 x i32), pending
+  // flags (u8), sequence and 5 f64, then the conformal coverage.
+  const std::size_t trigger_flags = flag + 1 + 24;
+  const std::size_t coverage = trigger_flags + 1 + 8 + 1 + 8 + 40;
+  const std::string good = bytes;
+  bytes[trigger_flags] = static_cast<char>(0x20);
+  fix_checksum();
+  EXPECT_EQ(load().code, CheckpointError::kBadValue);
+  EXPECT_THAT(load().message, HasSubstr("unknown trigger flags"));
+
+  bytes = good;
+  write_at<double>(coverage, 1.5);
+  fix_checksum();
+  EXPECT_EQ(load().code, CheckpointError::kBadValue);
+  EXPECT_THAT(load().message, HasSubstr("conformal parameters"));
+
+  Checkpoint ck = sample_online();
+  ck.online.conformal.scores[1] = -1;
+  bytes = encode_checkpoint(ck);
+  EXPECT_THAT(load().message, HasSubstr("conformal score is negative"));
+
+  ck = sample_online();
+  ck.online.scores.records.push_back({});  // 4 records for windows of 2 and 3
+  bytes = encode_checkpoint(ck);
+  EXPECT_EQ(load().code, CheckpointError::kBadValue);
+  EXPECT_THAT(load().message, HasSubstr("4 records do not fit the windows"));
+
+  ck = sample_online();
+  ck.online.drift.kind = "cusum";
+  bytes = encode_checkpoint(ck);
+  EXPECT_THAT(load().message, HasSubstr("unknown drift detector \"cusum\""));
+
+  ck = sample_online();
+  ck.online.ring.resets[0] = 7;
+  bytes = encode_checkpoint(ck);
+  EXPECT_THAT(load().message, HasSubstr("reset flag"));
 }
 
 }  // namespace
