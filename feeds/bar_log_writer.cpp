@@ -95,7 +95,12 @@ IoStatus BarLogWriter::start_segment(std::uint64_t number, std::int64_t now_unix
   const std::filesystem::path final_path = dir_ / segment_file_name(number);
   const std::filesystem::path temp_path = final_path.string() + ".tmp";
   const int fd = ::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return IoStatus::from_errno("open", temp_path.string(), errno);
+  if (fd < 0) {
+    const int err = errno;
+    bump(stats_.errors);
+    stats_.ok.store(false, std::memory_order_relaxed);
+    return IoStatus::from_errno("open", temp_path.string(), err);
+  }
 
   bar_log::SegmentInfo info{exchange_, symbol_, now_unix_ns};
   const std::string head =
@@ -113,6 +118,7 @@ IoStatus BarLogWriter::start_segment(std::uint64_t number, std::int64_t now_unix
     ::close(fd);
     ::unlink(temp_path.c_str());
     bump(stats_.errors);
+    stats_.ok.store(false, std::memory_order_relaxed);
     return status;
   }
   // The descriptor stays open for appending; O_APPEND is not needed since
@@ -128,10 +134,24 @@ IoStatus BarLogWriter::start_segment(std::uint64_t number, std::int64_t now_unix
 }
 
 IoStatus BarLogWriter::close_segment(std::int64_t now_unix_ns) {
-  IoStatus status = sync(now_unix_ns);
-  ::close(fd_);
+  IoStatus status = sync(now_unix_ns);  // a failed sync has closed it already
+  if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
   return status;
+}
+
+void BarLogWriter::abandon_segment() {
+  bump(stats_.errors);
+  stats_.ok.store(false, std::memory_order_relaxed);
+  if (fd_ < 0) return;
+  // A short write may have left part of a record; the reader would skip it
+  // as a torn tail, but cutting it keeps the segment clean. Best effort.
+  if (::ftruncate(fd_, segment_size_) != 0) {
+    // Nothing more to do: the reader treats the partial record as torn.
+  }
+  ::close(fd_);
+  fd_ = -1;
+  dirty_ = false;
 }
 
 IoStatus BarLogWriter::delete_expired(std::int64_t now_unix_ns) {
@@ -155,24 +175,32 @@ IoStatus BarLogWriter::delete_expired(std::int64_t now_unix_ns) {
 }
 
 IoStatus BarLogWriter::append(const Bar& bar, std::int64_t now_unix_ns) {
-  if (fd_ < 0) return IoStatus::error("bar log " + dir_.string() + ": not open");
+  if (fd_ < 0) {
+    // The last segment was closed by a failure: try a new one for this bar.
+    if (IoStatus status = start_segment(segment_number_ + 1, now_unix_ns); !status.is_ok()) {
+      return status;
+    }
+  }
   const std::string record = bar_log::encode_record(bar_log::kBar, bar_log::encode_bar(bar));
   const auto size = static_cast<std::int64_t>(record.size());
   // Rotate unless the segment holds no bar yet (a record larger than a
   // segment still has to go somewhere).
   if (segment_size_ + size > options_.segment_bytes && segment_size_ > segment_head_bytes_) {
     IoStatus status = close_segment(now_unix_ns);
-    if (status.is_ok()) status = delete_expired(now_unix_ns);
     if (status.is_ok()) status = start_segment(segment_number_ + 1, now_unix_ns);
     if (!status.is_ok()) return status;
+    // Retention never stands in the way of new bars: a failed delete is
+    // counted in stats().errors and retried at the next rotation.
+    (void)delete_expired(now_unix_ns);
   }
   IoStatus status = write_fd(fd_, record, segment_path_);
   if (!status.is_ok()) {
-    bump(stats_.errors);
+    abandon_segment();
     return status;
   }
   segment_size_ += size;
   dirty_ = true;
+  stats_.ok.store(true, std::memory_order_relaxed);
   bump(stats_.bars_appended);
   bump(stats_.bytes_appended, static_cast<std::uint64_t>(size));
   if (options_.fsync_interval_ns == 0) return sync(now_unix_ns);
@@ -187,9 +215,14 @@ IoStatus BarLogWriter::sync_if_due(std::int64_t now_unix_ns) {
 IoStatus BarLogWriter::sync(std::int64_t now_unix_ns) {
   if (fd_ < 0 || !dirty_) return IoStatus::ok();
   if (::fdatasync(fd_) != 0) {
-    bump(stats_.errors);
-    return IoStatus::from_errno("fdatasync", segment_path_.string(), errno);
+    const int err = errno;
+    // Never retried on the same descriptor: a later fdatasync could report
+    // success for pages the kernel already dropped.
+    IoStatus status = IoStatus::from_errno("fdatasync", segment_path_.string(), err);
+    abandon_segment();
+    return status;
   }
+  stats_.ok.store(true, std::memory_order_relaxed);
   bump(stats_.fsyncs);
   synced_bytes_ = segment_size_;
   last_sync_ns_ = now_unix_ns;

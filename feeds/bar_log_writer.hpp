@@ -12,7 +12,16 @@
 // valid header or does not exist. Each open() starts a new segment, so a torn
 // tail left by a crash is never appended to.
 // Rotation: a segment that would grow past segment_bytes is synced and
-// closed, and a new one begins. Retention: closed segments whose last write
+// closed, and a new one begins.
+// Failures (disk full, EIO, read-only file system): a failed write is cut
+// back off the segment (ftruncate), and the segment is closed after any
+// failed write or sync: after a failed fdatasync the kernel may already have
+// dropped the unsynced pages, so data written before it is suspect and
+// nothing more is appended there. The next append() starts a new segment,
+// so the writer recovers by itself once the disk does; bars appended while it
+// cannot are lost (the returned status says so) and the log has a hole in
+// its sequence numbers. stats().ok tells whether the last write or sync
+// succeeded. Retention: closed segments whose last write
 // (mtime) is older than `retention` are deleted at open() and each rotation.
 //
 // Not thread-safe: one writer per symbol, driven from the symbol's strand.
@@ -46,6 +55,9 @@ struct BarLogStats {
   std::atomic<std::uint64_t> segments_created{0};
   std::atomic<std::uint64_t> segments_deleted{0};
   std::atomic<std::uint64_t> errors{0};
+  // False from a failed write, sync or segment start until the next
+  // successful append or sync.
+  std::atomic<bool> ok{true};
 };
 
 class BarLogWriter {
@@ -61,8 +73,9 @@ class BarLogWriter {
   BarLogWriter& operator=(const BarLogWriter&) = delete;
   ~BarLogWriter();  // syncs and closes; errors are counted, not thrown
 
-  // Writes one bar (a close or a revision) as one record; rotates first if
-  // the segment would outgrow segment_bytes; syncs if the interval is due.
+  // Writes one bar (a close or a revision) as one record; starts a new
+  // segment first if the last one was closed by a failure, or rotates if the
+  // segment would outgrow segment_bytes; syncs if the interval is due.
   IoStatus append(const Bar& bar, std::int64_t now_unix_ns);
 
   // Syncs when unsynced data is at least fsync_interval old.
@@ -84,6 +97,9 @@ class BarLogWriter {
 
   IoStatus start_segment(std::uint64_t number, std::int64_t now_unix_ns);
   IoStatus close_segment(std::int64_t now_unix_ns);
+  // After a failed write or sync: cuts a partial record off, closes the
+  // segment, and counts the error.
+  void abandon_segment();
   IoStatus delete_expired(std::int64_t now_unix_ns);
   IoStatus write_all(const std::string& bytes);
   IoStatus sync_dir();

@@ -86,6 +86,15 @@ std::optional<std::int64_t> Resampler::exchange_offset_ns() const {
 }
 
 TradeOutcome Resampler::on_trade(const Trade& trade) {
+  // Ahead of this host's clock and a jump ahead of the stream: a tape
+  // replayed faster than real time runs ahead of the clock too, but step by
+  // step.
+  if (options_.max_future_ns > 0 && trade.receive_time_ns != 0 &&
+      trade.exchange_time_ns > trade.receive_time_ns + options_.max_future_ns &&
+      (newest_ns_ == INT64_MIN || newest_ns_ < trade.exchange_time_ns - options_.max_future_ns)) {
+    bump(stats_.future_trades);
+    return TradeOutcome::kFutureTime;
+  }
   sample_offset(trade);
   const std::int64_t t = trade.exchange_time_ns;
   const std::int64_t index = bucket_of(t);

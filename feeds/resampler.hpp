@@ -26,6 +26,13 @@
 // trade (Trade::first_trade_id..trade_id) counts for all the ids it covers;
 // it is a duplicate if any of them was counted, and Bar::first_trade_id is
 // the first id the bar's first trade covers.
+// A trade stamped more than max_future_ns ahead of its own receive time and
+// more than max_future_ns after the newest trade accepted so far is refused
+// (kFutureTime, counted): it is dropped before it can start the series, move
+// the watermark or the offset, so one bad timestamp never closes every bar
+// up to it. A tape replayed faster than real time runs ahead of the clock
+// but moves forward trade by trade, so it passes. Trades without a receive
+// time (files) are not checked.
 // A trade for a closed bar is late: it is counted, and per late_policy dropped
 // or applied to the bar, which is then emitted again as a revision (same
 // sequence, revision + 1; a quiet bar becomes traded, a gap stays a gap).
@@ -68,7 +75,13 @@ struct BarEvent {
 using BarSink = std::function<void(const BarEvent&)>;
 
 // What happened to one trade.
-enum class TradeOutcome : std::uint8_t { kAccepted, kDuplicate, kLateDropped, kLateRevised };
+enum class TradeOutcome : std::uint8_t {
+  kAccepted,
+  kDuplicate,
+  kLateDropped,
+  kLateRevised,
+  kFutureTime,  // exchange time too far ahead of the receive time; dropped
+};
 
 class Resampler {
  public:

@@ -52,6 +52,14 @@ struct ResamplerOptions {
   // time); the offset is the largest (exchange time - receive time) seen over
   // the last one to two windows, i.e. the sample with the least network delay.
   std::int64_t offset_window_ns = 30'000'000'000;
+
+  // A trade whose exchange time is more than this ahead of its receive time,
+  // and more than this after the newest trade accepted before it, is dropped
+  // and counted (ResamplerStats::future_trades). Exchange clocks and
+  // NTP-synced hosts agree to milliseconds; a timestamp minutes ahead of
+  // both is a broken feed. Not checked for trades without a receive time.
+  // 0 disables. Default: 5 minutes.
+  std::int64_t max_future_ns = 300'000'000'000;
 };
 
 // Builds options from the config section. Returns an error message (and leaves

@@ -9,6 +9,7 @@
 //   tickcast_bars_total{status="traded"|"quiet"|"gap"}  <- bars_traded/quiet/gap
 //   tickcast_bar_revisions_total                         <- bar_revisions
 //   tickcast_late_trades_total{action="dropped"|"revised"} <- late_dropped/late_revised
+//   tickcast_future_trades_total                          <- future_trades
 //   tickcast_duplicate_trades_total                       <- duplicate_trades
 //   tickcast_bar_close_delay_seconds (histogram)          <- close_delay
 #pragma once
@@ -69,6 +70,7 @@ struct ResamplerStats {
   std::atomic<std::uint64_t> duplicate_trades{0};     // id already counted in its bar; ignored
   std::atomic<std::uint64_t> late_dropped{0};         // bar already closed; discarded
   std::atomic<std::uint64_t> late_revised{0};         // bar already closed; applied as a revision
+  std::atomic<std::uint64_t> future_trades{0};        // stamped > max_future_ns ahead; dropped
   std::atomic<std::uint64_t> bars_traded{0};
   std::atomic<std::uint64_t> bars_quiet{0};
   std::atomic<std::uint64_t> bars_gap{0};
