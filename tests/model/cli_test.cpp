@@ -10,18 +10,12 @@
 
 #include "model/checkpoint.hpp"
 #include "tests/support/paths.hpp"
+#include "tests/support/process.hpp"
 
 namespace tickcast {
 namespace {
 
 using ::testing::HasSubstr;
-
-std::string slurp(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 class Cli : public ::testing::Test {
  protected:
@@ -39,8 +33,8 @@ class Cli : public ::testing::Test {
                             stdin_file + "' > '" + (dir / "out").string() + "' 2> '" +
                             (dir / "err").string() + "'";
     const int status = std::system(cmd.c_str());
-    out = slurp(dir / "out");
-    err = slurp(dir / "err");
+    out = test::read_file(dir / "out");
+    err = test::read_file(dir / "err");
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   }
 
@@ -51,7 +45,7 @@ class Cli : public ::testing::Test {
 TEST_F(Cli, InferReproducesPyTorchOutputsFromAWeightsJson) {
   const auto fixtures = test::source_dir() / "tests/model/fixtures";
   simdjson::ondemand::parser parser;
-  const auto io = simdjson::padded_string(slurp(fixtures / "lstm_i4_h16_l2.io.json"));
+  const auto io = simdjson::padded_string(test::read_file(fixtures / "lstm_i4_h16_l2.io.json"));
   auto doc = parser.iterate(io);
   std::string csv = "x0,x1,x2,x3\n";  // a header, which infer skips
   std::vector<double> expected;
@@ -141,7 +135,7 @@ TEST_F(Cli, TrainScoresAgainstPersistenceWritesACheckpointAndInspectReadsIt) {
   EXPECT_NE(out, from_json);  // a warm state gives another output
 
   // A damaged checkpoint is refused with its class.
-  std::string bytes = slurp(model);
+  std::string bytes = test::read_file(model);
   bytes[100] = static_cast<char>(bytes[100] ^ 0x40);
   std::ofstream(dir / "bad.model", std::ios::binary) << bytes;
   EXPECT_EQ(run("model inspect '" + (dir / "bad.model").string() + "'"), 1);

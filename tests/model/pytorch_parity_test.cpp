@@ -6,23 +6,13 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "model/lstm.hpp"
 #include "model/weights_json.hpp"
 #include "tests/support/paths.hpp"
+#include "tests/support/process.hpp"
 
 namespace tickcast::model {
 namespace {
-
-std::string slurp(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  EXPECT_TRUE(in) << path;
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::filesystem::path fixture(const std::string& name) {
   return test::source_dir() / "tests/model/fixtures" / name;
@@ -43,10 +33,11 @@ class MatchesPyTorch : public ::testing::TestWithParam<std::string> {};
 TEST_P(MatchesPyTorch, OutputsAndFinalStateWithCarriedState) {
   const std::string name = GetParam();
   LstmWeights<float> weights;
-  ASSERT_EQ(read_weights_json(slurp(fixture(name + ".weights.json")), weights), "");
+  ASSERT_EQ(read_weights_json(test::read_file(fixture(name + ".weights.json")), weights), "");
 
   simdjson::ondemand::parser parser;
-  const simdjson::padded_string io = simdjson::padded_string(slurp(fixture(name + ".io.json")));
+  const simdjson::padded_string io =
+      simdjson::padded_string(test::read_file(fixture(name + ".io.json")));
   simdjson::ondemand::document doc = parser.iterate(io);
   const LstmShape expected_shape{
       static_cast<int>(int64_t(doc["input_size"])), static_cast<int>(int64_t(doc["hidden"])),

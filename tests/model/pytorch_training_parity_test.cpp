@@ -6,24 +6,15 @@
 #include <simdjson.h>
 
 #include <cmath>
-#include <fstream>
-#include <sstream>
 
 #include "model/adam.hpp"
 #include "model/bptt.hpp"
 #include "model/weights_json.hpp"
 #include "tests/support/paths.hpp"
+#include "tests/support/process.hpp"
 
 namespace tickcast::model {
 namespace {
-
-std::string slurp(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  EXPECT_TRUE(in) << path;
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::filesystem::path fixture(const std::string& name) {
   return test::source_dir() / "tests/model/fixtures" / name;
@@ -73,7 +64,7 @@ std::vector<MatrixX<double>> steps_of(simdjson::ondemand::array windows) {
 
 TrainFixture load(const std::string& name) {
   TrainFixture f;
-  const simdjson::padded_string json(slurp(fixture(name + ".train.json")));
+  const simdjson::padded_string json(test::read_file(fixture(name + ".train.json")));
   simdjson::ondemand::parser parser;
   auto doc = parser.iterate(json);
   const std::string_view kind = doc["loss_kind"].get_string();
@@ -103,7 +94,7 @@ TEST_P(MatchesPyTorchTraining, LossAndEveryGradientMatchAutogradInDouble) {
   const TrainFixture f = load(name);
   // Read as float32 (what PyTorch held), then widen exactly.
   LstmWeights<float> weights32;
-  ASSERT_EQ(read_weights_json(slurp(fixture(name + ".weights.json")), weights32), "");
+  ASSERT_EQ(read_weights_json(test::read_file(fixture(name + ".weights.json")), weights32), "");
   const LstmWeights<double> weights = weights32.cast<double>();
   Bptt<double> bptt(f.loss);
   LstmWeights<double> grad;
@@ -130,7 +121,7 @@ TEST_P(MatchesPyTorchTraining, ThreeClippedAdamWStepsMatchTorchOptimInFloat) {
   const std::string name = GetParam();
   const TrainFixture f = load(name);
   LstmWeights<float> weights;
-  ASSERT_EQ(read_weights_json(slurp(fixture(name + ".weights.json")), weights), "");
+  ASSERT_EQ(read_weights_json(test::read_file(fixture(name + ".weights.json")), weights), "");
   Batch<float> batch;
   batch.skip_steps = f.batch.skip_steps;
   for (const auto& m : f.batch.inputs) batch.inputs.push_back(m.cast<float>());
