@@ -31,6 +31,13 @@ int replay_exchange_main(std::span<const std::string_view> args) {
   parser.option("speed", "X", "original spacing divided by X; 0 = as fast as clients read", "1");
   parser.flag("loop", "start the tape over at its end");
   parser.option("symbol", "SYMBOL", "symbol in the exchange's spelling (default: its BTC pair)");
+  parser.option("symbols", "A,B,...",
+                "play the trades tape once for each of these symbols (load tests); "
+                "instead of --symbol");
+  parser.option("clock", "wall|tape",
+                "trade timestamps: the time sent (wall), or the tape's own times from the "
+                "start, so exchange time runs --speed times faster (tape)",
+                "wall");
   parser.option("seed", "N", "seed of the synthetic stream", "1");
   parser.option("tls-cert", "FILE", "PEM certificate chain: serve wss://");
   parser.option("tls-key", "FILE", "PEM private key for --tls-cert");
@@ -44,6 +51,25 @@ int replay_exchange_main(std::span<const std::string_view> args) {
   options.dialect = parser.get("dialect");
   options.trades_file = parser.get("trades");
   options.symbol = parser.get("symbol");
+  if (const std::string list = parser.get("symbols"); !list.empty()) {
+    if (!options.symbol.empty()) return fail("--symbol and --symbols exclude each other");
+    std::size_t begin = 0;
+    for (;;) {
+      const std::size_t comma = list.find(',', begin);
+      const std::string name = list.substr(begin, comma - begin);
+      if (name.empty()) return fail("--symbols: empty name in '" + list + "'");
+      if (options.symbol.empty()) {
+        options.symbol = name;
+      } else {
+        options.extra_symbols.push_back(name);
+      }
+      if (comma == std::string::npos) break;
+      begin = comma + 1;
+    }
+  }
+  if (!feeds::parse_replay_clock(parser.get("clock"), options.clock)) {
+    return fail("--clock must be wall or tape, not '" + parser.get("clock") + "'");
+  }
   options.loop = parser.has("loop");
   options.tls_cert = parser.get("tls-cert");
   options.tls_key = parser.get("tls-key");

@@ -1,8 +1,10 @@
 #include "feeds/replay_exchange.hpp"
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -81,6 +83,17 @@ bool parse_replay_fault(std::string_view text, ReplayFault& out) {
     out = ReplayFault::kOversized;
   else
     return false;
+  return true;
+}
+
+bool parse_replay_clock(std::string_view text, ReplayOptions::Clock& out) {
+  if (text == "wall") {
+    out = ReplayOptions::Clock::kWall;
+  } else if (text == "tape") {
+    out = ReplayOptions::Clock::kTape;
+  } else {
+    return false;
+  }
   return true;
 }
 
@@ -266,14 +279,21 @@ void ReplayExchange::Impl::broadcast(const std::string& frame, const std::string
 net::awaitable<void> ReplayExchange::Impl::play_tape() {
   auto self = shared_from_this();
   auto start = std::chrono::steady_clock::now();
+  // kTape: exchange time = tape_origin + the item's offset. Each loop moves
+  // the origin past the previous pass (plus 1 ms) so time never goes back.
+  std::int64_t tape_origin = wall_ns();
+  std::int64_t last_offset = 0;
   TapeItem item;
   while (!stopping) {
     if (!tape->next(item)) {
       if (!options.loop) break;
       tape->rewind();
       start = std::chrono::steady_clock::now();
+      tape_origin += last_offset + 1'000'000;
+      last_offset = 0;
       continue;
     }
+    last_offset = std::max(last_offset, item.offset_ns);
     if (options.speed > 0) {
       const auto due = start + std::chrono::nanoseconds(static_cast<std::int64_t>(
                                    static_cast<double>(item.offset_ns) / options.speed));
@@ -283,13 +303,21 @@ net::awaitable<void> ReplayExchange::Impl::play_tape() {
         if (stopping) co_return;
       }
     }
-    // Backpressure: wait while any client is far behind.
+    // Backpressure: wait while any client is far behind. At speed 0 nothing
+    // else makes this loop wait, so it also waits while nobody is subscribed
+    // (instead of spinning), and otherwise yields after every item so the
+    // writers, the acceptor and stop() get their turn on the strand.
+    if (options.speed <= 0) co_await net::post(strand, net::use_awaitable);
     for (;;) {
       bool behind = false;
+      bool listening = false;
       for (auto& w : sessions) {
-        if (auto s = w.lock(); s && !s->closed && s->queue.size() > kMaxQueuedFrames) behind = true;
+        auto s = w.lock();
+        if (!s || s->closed) continue;
+        if (s->queue.size() > kMaxQueuedFrames) behind = true;
+        if (s->subscribed) listening = true;
       }
-      if (!behind) break;
+      if (!behind && (listening || options.speed > 0)) break;
       tape_timer.expires_after(std::chrono::milliseconds(1));
       co_await tape_timer.async_wait(kUse);
       if (stopping) co_return;
@@ -298,16 +326,21 @@ net::awaitable<void> ReplayExchange::Impl::play_tape() {
       skip_next = false;
       continue;
     }
-    std::string frame;
-    if (item.verbatim) {
-      frame = std::move(item.frame);
-    } else {
-      item.trade.exchange_time_ns = wall_ns();  // a live market: trades happen now
-      frame = dialect->encode_trade(item.trade);
-      last_trade_frame = frame;
-    }
     stats.trades_sent++;
-    broadcast(frame, item.verbatim ? nullptr : &item.trade.symbol);
+    if (item.verbatim) {
+      broadcast(item.frame, nullptr);
+      continue;
+    }
+    item.trade.exchange_time_ns = options.clock == ReplayOptions::Clock::kTape
+                                      ? tape_origin + item.offset_ns
+                                      : wall_ns();  // a live market: trades happen now
+    last_trade_frame = dialect->encode_trade(item.trade);
+    broadcast(last_trade_frame, &item.trade.symbol);
+    for (const std::string& extra : options.extra_symbols) {
+      item.trade.symbol = extra;
+      const std::string frame = dialect->encode_trade(item.trade);
+      broadcast(frame, &item.trade.symbol);
+    }
   }
   stats.tape_finished = true;
 }

@@ -15,6 +15,8 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "feeds/replay_tape.hpp"
 
@@ -27,6 +29,11 @@ struct ReplayOptions {
   // The symbol in the exchange's spelling; empty means the dialect's usual
   // BTC pair (BTCUSDT, BTC-USD, BTC/USD, btcusd, BTC-USDT, BTCUSDT).
   std::string symbol;
+  // More symbols to play the same tape for (load tests with many symbols):
+  // each trade of a trades tape is sent once for `symbol` and once for each
+  // of these, with the same price, time and id (ids stay consecutive per
+  // symbol). Raw-frame tapes are sent as recorded and ignore this.
+  std::vector<std::string> extra_symbols;
   // A trades CSV or a raw-frames file; empty means a synthetic stream.
   std::string trades_file;
   std::string listen_address = "127.0.0.1";
@@ -34,6 +41,17 @@ struct ReplayOptions {
   // Original spacing divided by this; 0 sends as fast as the clients read.
   double speed = 1.0;
   bool loop = false;  // start the tape over at its end
+  // How trades of a trades tape are timestamped:
+  //   kWall  the wall-clock time each is sent, like a live market: bars
+  //          then last their interval of real time whatever the speed.
+  //   kTape  the wall-clock time the tape started plus the trade's original
+  //          offset in the tape, so exchange time runs `speed` times faster
+  //          than the wall clock (at speed 0, as fast as trades are sent),
+  //          and a faster replay makes more bars, not fuller ones. With
+  //          `loop`, each pass continues where the previous one ended.
+  // Raw-frame tapes are sent verbatim with their recorded times either way.
+  enum class Clock : std::uint8_t { kWall, kTape };
+  Clock clock = Clock::kWall;
   std::uint64_t seed = 1;
   // PEM files for wss://; both empty means plain ws://.
   std::string tls_cert, tls_key;
@@ -51,6 +69,9 @@ enum class ReplayFault : std::uint8_t {
 };
 // "drop", "stall", "garbage", "duplicate", "skip", "reconnect", "oversized".
 bool parse_replay_fault(std::string_view text, ReplayFault& out);
+
+// "wall" or "tape" (see ReplayOptions::clock).
+bool parse_replay_clock(std::string_view text, ReplayOptions::Clock& out);
 
 struct ReplayStats {
   std::atomic<std::uint64_t> sessions_total{0};
