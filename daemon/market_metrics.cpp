@@ -127,6 +127,9 @@ void collect_pipelines(const MarketData& market, std::vector<prometheus::MetricF
   auto late = make_family("tickcast_late_trades_total",
                           "Trades that arrived after their bar closed, by what was done.",
                           MetricType::Counter);
+  auto future = make_family("tickcast_future_trades_total",
+                            "Trades stamped more than 5 minutes ahead of the local clock; dropped.",
+                            MetricType::Counter);
   auto duplicates =
       make_family("tickcast_bar_duplicate_trades_total",
                   "Trades whose id was already counted in their bar.", MetricType::Counter);
@@ -160,6 +163,7 @@ void collect_pipelines(const MarketData& market, std::vector<prometheus::MetricF
                 {"symbol", pipeline->symbol()},
                 {"action", "revised"}});
     add_sample(duplicates, load(stats.duplicate_trades), labels);
+    add_sample(future, load(stats.future_trades), labels);
     add_histogram(
         delay, stats.close_delay.bounds_seconds(),
         [&](std::size_t i) { return stats.close_delay.bucket_count(i); }, stats.close_delay.count(),
@@ -169,8 +173,8 @@ void collect_pipelines(const MarketData& market, std::vector<prometheus::MetricF
     add_sample(log_fsyncs, load(log.fsyncs), labels);
     add_sample(log_errors, load(log.errors), labels);
   }
-  for (auto* family :
-       {&bars, &revisions, &late, &duplicates, &delay, &log_bars, &log_fsyncs, &log_errors}) {
+  for (auto* family : {&bars, &revisions, &late, &future, &duplicates, &delay, &log_bars,
+                       &log_fsyncs, &log_errors}) {
     if (!family->metric.empty()) out.push_back(std::move(*family));
   }
 }
@@ -288,6 +292,39 @@ void collect_forecasts(const MarketData& market, std::vector<prometheus::MetricF
   }
 }
 
+// Whether state reaches the disk, and what was found broken on it at start
+// (docs/reliability.md).
+void collect_persistence(const MarketData& market, std::vector<prometheus::MetricFamily>& out) {
+  auto ok = make_family("tickcast_persist_ok",
+                        "1 while the last write of this state succeeded; 0 while it cannot be "
+                        "persisted (disk full, I/O error, read-only).",
+                        MetricType::Gauge);
+  auto corrupt = make_family("tickcast_checkpoints_corrupt_total",
+                             "Checkpoint files found unloadable at start and moved aside.",
+                             MetricType::Counter);
+  auto dropped = make_family("tickcast_bar_log_dropped_bytes_total",
+                             "Bar log bytes skipped when the log was read at start, by reason.",
+                             MetricType::Counter);
+  for (const auto& pipeline : market.pipelines()) {
+    const std::string& exchange = pipeline->exchange();
+    const std::string& symbol = pipeline->symbol();
+    const LabelPairs labels = {{"exchange", exchange}, {"symbol", symbol}};
+    add_sample(ok, pipeline->bar_log_stats().ok.load() ? 1 : 0,
+               {{"exchange", exchange}, {"symbol", symbol}, {"what", "bar_log"}});
+    add_sample(ok, pipeline->forecast_stats().checkpoint_ok.load() ? 1 : 0,
+               {{"exchange", exchange}, {"symbol", symbol}, {"what", "checkpoint"}});
+    add_sample(corrupt, load(pipeline->forecast_stats().checkpoints_corrupt), labels);
+    const feeds::BarLogReadStats& read = pipeline->restore_stats();
+    add_sample(dropped, static_cast<double>(read.corrupt_bytes),
+               {{"exchange", exchange}, {"symbol", symbol}, {"reason", "corrupt"}});
+    add_sample(dropped, static_cast<double>(read.torn_tail_bytes),
+               {{"exchange", exchange}, {"symbol", symbol}, {"reason", "torn_tail"}});
+  }
+  for (auto* family : {&ok, &corrupt, &dropped}) {
+    if (!family->metric.empty()) out.push_back(std::move(*family));
+  }
+}
+
 }  // namespace
 
 std::vector<prometheus::MetricFamily> collect_market_metrics(const MarketData& market) {
@@ -295,6 +332,7 @@ std::vector<prometheus::MetricFamily> collect_market_metrics(const MarketData& m
   collect_feeds(market, families);
   collect_pipelines(market, families);
   collect_forecasts(market, families);
+  collect_persistence(market, families);
   return families;
 }
 

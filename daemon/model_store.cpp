@@ -48,6 +48,18 @@ std::string ModelStore::open() {
   std::error_code ec;
   fs::create_directories(dir_, ec);
   if (ec) return "cannot create " + dir_.string() + ": " + ec.message();
+  // A temp file ("live.model.tmp.<pid>") is what a write killed before its
+  // rename leaves; it was never a checkpoint, and the state dir's lock says
+  // no other process is writing one now. Left alone, crashes would pile
+  // them up.
+  for (const auto& entry : fs::directory_iterator(dir_, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.find(".model.tmp.") == std::string::npos) continue;
+    std::error_code removed;
+    fs::remove(entry.path(), removed);
+    log(feeds::LogLevel::kInfo, "removed " + name + ", left by an interrupted checkpoint write" +
+                                    (removed ? " (failed: " + removed.message() + ")" : ""));
+  }
   return {};
 }
 
@@ -72,6 +84,7 @@ void ModelStore::log(feeds::LogLevel level, const std::string& message) {
 }
 
 void ModelStore::move_aside(const fs::path& path, const std::string& why) {
+  ++corrupt_files_;
   const fs::path aside = path.string() + ".corrupt-" + std::to_string(wall_ns());
   std::error_code ec;
   fs::rename(path, aside, ec);

@@ -35,7 +35,8 @@ class ModelStore {
   ModelStore(const std::filesystem::path& state_dir, const std::string& exchange,
              const std::string& symbol, int keep_versions, feeds::LogSink log);
 
-  // Creates the directory. Returns "" or why not.
+  // Creates the directory and removes temp files of checkpoint writes that
+  // a crash interrupted. Returns "" or why not.
   [[nodiscard]] std::string open();
 
   [[nodiscard]] const std::filesystem::path& directory() const { return dir_; }
@@ -60,6 +61,9 @@ class ModelStore {
   // Rewrites live.model. Returns "" or the error.
   [[nodiscard]] std::string save_live(const model::Checkpoint& checkpoint);
 
+  // Files restore() found unloadable and moved aside.
+  [[nodiscard]] std::uint64_t corrupt_files() const { return corrupt_files_; }
+
   // Versions on disk, ascending.
   [[nodiscard]] std::vector<std::uint64_t> versions_on_disk() const;
 
@@ -74,6 +78,7 @@ class ModelStore {
   int keep_versions_;
   feeds::LogSink log_;
   std::uint64_t highest_version_ = 0;
+  std::uint64_t corrupt_files_ = 0;
 };
 
 }  // namespace tickcast::daemon

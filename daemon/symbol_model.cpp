@@ -97,15 +97,31 @@ void SymbolModel::restore(const feeds::BarHistory& history) {
       std::uint64_t caught_up = 0;
       for (const Bar& bar : history.bars) {
         if (bar.sequence <= checkpoint.last_bar_sequence) continue;
-        (void)forecaster_.on_bar(bar);
+        if (bar.revision > 0) {
+          // The log keeps only a bar's newest revision; live, the model saw
+          // the bar as it first closed, which is gone. Step the revision
+          // rather than leave a hole in the stream.
+          Bar as_closed = bar;
+          as_closed.revision = 0;
+          (void)forecaster_.on_bar(as_closed);
+        } else {
+          (void)forecaster_.on_bar(bar);
+        }
         ++caught_up;
       }
-      status("model_restored",
-             "model v" + std::to_string(checkpoint.model_version) + " restored from " +
-                 restored->file.filename().string() + " (state after bar " +
-                 std::to_string(checkpoint.last_bar_sequence) + "), caught up on " +
-                 std::to_string(caught_up) + " logged bars",
-             feeds::LogLevel::kInfo);
+      status(
+          "model_restored",
+          "model v" + std::to_string(checkpoint.model_version) + " restored from " +
+              restored->file.filename().string() + " (state after bar " +
+              std::to_string(checkpoint.last_bar_sequence) + "), caught up on " +
+              std::to_string(caught_up) + " logged bars; " +
+              (forecaster_.restored_cold().empty()
+                   ? std::string("scores, interval history and drift state restored")
+               : forecaster_.restored_cold() == "all"
+                   ? std::string("no scores or interval history in this checkpoint "
+                                 "(format before v3): they start cold")
+                   : "started cold (saved under another config): " + forecaster_.restored_cold()),
+          feeds::LogLevel::kInfo);
       note_model_installed();
     } else {
       status("warming_up",
@@ -115,6 +131,7 @@ void SymbolModel::restore(const feeds::BarHistory& history) {
     }
   }
   last_version_ = std::max(last_version_, store_.highest_version());
+  stats_.checkpoints_corrupt.store(store_.corrupt_files(), std::memory_order_relaxed);
   if (!forecaster_.model()) {
     // No model: run persistence over the newest logged bars so scores and
     // the interval are warm from the first live bar.
@@ -296,10 +313,7 @@ void SymbolModel::on_job_done(model::RetrainOutcome outcome, model::RetrainTrigg
       context_.writer->submit([self = shared_from_this(), checkpoint] {
         std::string error = self->store_.save_version(checkpoint);
         if (error.empty()) error = self->store_.save_live(checkpoint);
-        if (!error.empty()) {
-          self->stats_.checkpoint_errors.fetch_add(1, std::memory_order_relaxed);
-          if (self->context_.log) self->context_.log(feeds::LogLevel::kError, error);
-        }
+        self->note_checkpoint(error);
       });
       status("model_swapped", "model v" + std::to_string(version) + " is live: " + losses + why,
              feeds::LogLevel::kInfo);
@@ -338,11 +352,32 @@ void SymbolModel::note_model_installed() {
 void SymbolModel::checkpoint_live_async() {
   bars_since_checkpoint_ = 0;
   context_.writer->submit([self = shared_from_this(), checkpoint = forecaster_.snapshot()] {
-    if (std::string error = self->store_.save_live(checkpoint); !error.empty()) {
-      self->stats_.checkpoint_errors.fetch_add(1, std::memory_order_relaxed);
-      if (self->context_.log) self->context_.log(feeds::LogLevel::kError, error);
-    }
+    self->note_checkpoint(self->store_.save_live(checkpoint));
   });
+}
+
+void SymbolModel::note_checkpoint(const std::string& error) {
+  const std::string name = context_.exchange + ":" + context_.symbol;
+  if (!error.empty()) {
+    stats_.checkpoint_errors.fetch_add(1, std::memory_order_relaxed);
+    stats_.checkpoint_ok.store(false, std::memory_order_relaxed);
+    // One line per outage, not per attempt: a full disk must not flood the
+    // journal that may live on it. The counter has every failure.
+    if (checkpoint_failures_++ == 0 && context_.log) {
+      context_.log(feeds::LogLevel::kError,
+                   name + ": cannot persist the model: " + error +
+                       "; forecasting continues from memory, retried every " +
+                       std::to_string(context_.model.checkpoint_every) + " bars");
+    }
+    return;
+  }
+  stats_.checkpoint_ok.store(true, std::memory_order_relaxed);
+  if (checkpoint_failures_ > 0 && context_.log) {
+    context_.log(feeds::LogLevel::kInfo, name + ": model checkpoints written again after " +
+                                             std::to_string(checkpoint_failures_) +
+                                             " failed attempt(s)");
+  }
+  checkpoint_failures_ = 0;
 }
 
 void SymbolModel::stop() {

@@ -46,6 +46,11 @@ struct ForecastStats {
   std::atomic<std::uint64_t> retrains_failed{0};
   std::atomic<std::uint64_t> retrains_timeout{0};
   std::atomic<std::uint64_t> checkpoint_errors{0};
+  // False from a failed checkpoint write until the next one succeeds
+  // (written by the checkpoint writer thread).
+  std::atomic<bool> checkpoint_ok{true};
+  // Checkpoint files that failed to load at start and were moved aside.
+  std::atomic<std::uint64_t> checkpoints_corrupt{0};
   std::atomic<std::uint64_t> model_version{0};
   std::atomic<std::int64_t> model_created_unix_ns{0};
   std::atomic<bool> has_forecast{false};
@@ -132,6 +137,9 @@ class SymbolModel : public std::enable_shared_from_this<SymbolModel> {
   void publish(const Bar& bar, const model::Forecast& forecast);
   void update_stats(const model::Forecast& forecast);
   void checkpoint_live_async();
+  // On the checkpoint writer: counts a failed write ("" = success) and logs
+  // the first failure and the recovery, once each.
+  void note_checkpoint(const std::string& error);
   void note_model_installed();
   void status(std::string kind, const std::string& message, feeds::LogLevel level);
 
@@ -146,6 +154,7 @@ class SymbolModel : public std::enable_shared_from_this<SymbolModel> {
   bool stopping_ = false;
   bool announced_model_ = false;
   bool previous_no_skill_ = false;
+  std::uint64_t checkpoint_failures_ = 0;  // in a row; the writer thread's only
   std::shared_ptr<std::atomic<bool>> cancel_ = std::make_shared<std::atomic<bool>>(false);
 };
 

@@ -26,6 +26,14 @@ std::int64_t unix_now_ns() {
       .count();
 }
 
+std::int64_t steady_unix_ns() {
+  static const std::int64_t wall_at_start = unix_now_ns();
+  static const auto steady_at_start = std::chrono::steady_clock::now();
+  return wall_at_start + std::chrono::duration_cast<std::chrono::nanoseconds>(
+                             std::chrono::steady_clock::now() - steady_at_start)
+                             .count();
+}
+
 std::shared_ptr<SymbolPipeline> SymbolPipeline::create(
     net::io_context& ioc, const feeds::BarOptions& bars, const std::filesystem::path& state_dir,
     std::string exchange, std::string symbol, bool consecutive_trade_ids, bool trade_ids_usable,
@@ -58,6 +66,7 @@ std::shared_ptr<SymbolPipeline> SymbolPipeline::create(
     return nullptr;
   }
   pipeline->restored_bars_ = history.bars.size();
+  pipeline->restore_stats_ = history.stats;
   pipeline->logged_bars_ = history.bars.size();
 
   SymbolModel::Context context(pipeline->strand_);
@@ -109,9 +118,24 @@ void SymbolPipeline::start() {
   net::post(strand_, [self = shared_from_this()] { self->schedule_tick(); });
 }
 
-void SymbolPipeline::post_trade(const Trade& trade) {
+void SymbolPipeline::post_trade(const Trade& received) {
+  // Re-stamped on the resampler's clock (steady_unix_ns), microseconds after
+  // the feed stamped it, so its offset samples and advance() agree even
+  // when the wall clock steps.
+  Trade trade = received;
+  if (trade.receive_time_ns != 0) trade.receive_time_ns = steady_unix_ns();
   net::post(strand_, [self = shared_from_this(), trade] {
-    if (!self->stopping_) (void)self->resampler_.on_trade(trade);
+    if (self->stopping_) return;
+    if (self->resampler_.on_trade(trade) == feeds::TradeOutcome::kFutureTime) {
+      // Rate-limited: a feed whose clock is off sends nothing but these.
+      self->log_.log(
+          feeds::LogLevel::kWarn, "future_trade",
+          self->exchange_ + ":" + self->symbol_ + ": dropped trade " +
+              std::to_string(trade.trade_id) + " stamped " +
+              std::to_string((trade.exchange_time_ns - trade.receive_time_ns) / 1'000'000'000) +
+              " s ahead of this host's clock (the exchange's timestamp or the "
+              "local clock is wrong)");
+    }
   });
 }
 
@@ -119,10 +143,10 @@ void SymbolPipeline::post_feed_state(bool connected) {
   net::post(strand_, [self = shared_from_this(), connected] {
     if (self->stopping_) return;
     if (connected) {
-      self->resampler_.on_feed_up(unix_now_ns());
+      self->resampler_.on_feed_up(steady_unix_ns());
       self->publish_status("feed_up", "feed connected");
     } else {
-      self->resampler_.on_feed_down(unix_now_ns());
+      self->resampler_.on_feed_down(steady_unix_ns());
       self->publish_status("feed_down", "feed disconnected");
     }
   });
@@ -143,20 +167,14 @@ void SymbolPipeline::stop() {
     self->stopping_ = true;
     self->timer_.cancel();
     self->model_->stop();
-    if (auto status = self->bar_log_->sync(unix_now_ns()); !status.is_ok()) {
-      self->log_.log(feeds::LogLevel::kError, "bar_log", status.message());
-    }
+    self->note_bar_log(self->bar_log_->sync(unix_now_ns()));
     self->stopped_ = true;
   });
 }
 
 void SymbolPipeline::on_bar(const feeds::BarEvent& event) {
-  if (auto status = bar_log_->append(event.bar, unix_now_ns()); !status.is_ok()) {
-    // The bar still flows downstream; the log's error counter and this
-    // rate-limited line tell the operator the history has a hole.
-    log_.log(feeds::LogLevel::kError, "bar_log",
-             exchange_ + ":" + symbol_ + ": " + status.message());
-  }
+  // The bar still flows downstream whether or not it reached the log.
+  note_bar_log(bar_log_->append(event.bar, unix_now_ns()));
   log_.log(feeds::LogLevel::kDebug, "bar",
            exchange_ + ":" + symbol_ +
                (event.kind == feeds::BarEventKind::kRevision ? " revised bar " : " bar ") +
@@ -170,7 +188,7 @@ void SymbolPipeline::on_bar(const feeds::BarEvent& event) {
 
 void SymbolPipeline::schedule_tick() {
   if (stopping_) return;
-  const std::int64_t now = unix_now_ns();
+  const std::int64_t now = steady_unix_ns();
   std::chrono::nanoseconds wait = kMaxTick;
   if (auto next = resampler_.next_close_local_ns()) {
     wait = std::clamp(std::chrono::nanoseconds(*next - now), std::chrono::nanoseconds(0),
@@ -183,13 +201,30 @@ void SymbolPipeline::schedule_tick() {
 }
 
 void SymbolPipeline::on_tick() {
-  const std::int64_t now = unix_now_ns();
-  resampler_.advance(now);
-  if (auto status = bar_log_->sync_if_due(now); !status.is_ok()) {
-    log_.log(feeds::LogLevel::kError, "bar_log",
-             exchange_ + ":" + symbol_ + ": " + status.message());
-  }
+  resampler_.advance(steady_unix_ns());
+  note_bar_log(bar_log_->sync_if_due(unix_now_ns()));
   schedule_tick();
+}
+
+void SymbolPipeline::note_bar_log(const feeds::IoStatus& status) {
+  // One line when the log starts failing and one when it works again (the
+  // metrics count every failure): a full disk must not flood the journal
+  // that may live on it.
+  if (!status.is_ok()) {
+    if (bar_log_failures_++ == 0) {
+      log_.log(feeds::LogLevel::kError, "bar_log",
+               exchange_ + ":" + symbol_ + ": cannot persist bars: " + status.message() +
+                   "; bars are still published and forecast, and the log resumes by itself "
+                   "once writes succeed");
+    }
+    return;
+  }
+  if (bar_log_failures_ > 0 && bar_log_->stats().ok.load(std::memory_order_relaxed)) {
+    log_.log(feeds::LogLevel::kInfo, "bar_log_recovered",
+             exchange_ + ":" + symbol_ + ": bar log writable again after " +
+                 std::to_string(bar_log_failures_) + " failed write(s)/sync(s)");
+    bar_log_failures_ = 0;
+  }
 }
 
 }  // namespace tickcast::daemon

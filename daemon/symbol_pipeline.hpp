@@ -2,9 +2,10 @@
 // -> bar log (and, with the online issue, the forecaster).
 //
 // Trades arrive from the feed's strand by post (copied); bars close on trade
-// time and on a timer driven by the local clock (Resampler::advance), so a
-// quiet market still gets its bars on time. The bar log is fsynced at least
-// every bars.fsync_interval by the same timer. Nothing here blocks.
+// time and on a timer driven by the local clock (Resampler::advance, on
+// steady_unix_ns()), so a quiet market still gets its bars on time. The bar
+// log is fsynced at least every bars.fsync_interval by the same timer.
+// Nothing here blocks.
 #pragma once
 
 #include <atomic>
@@ -18,6 +19,7 @@
 #include "daemon/publisher.hpp"
 #include "daemon/symbol_model.hpp"
 #include "daemon/training_pool.hpp"
+#include "feeds/bar_log_reader.hpp"
 #include "feeds/bar_log_writer.hpp"
 #include "feeds/log_sink.hpp"
 #include "feeds/market.hpp"
@@ -69,8 +71,9 @@ class SymbolPipeline : public std::enable_shared_from_this<SymbolPipeline> {
   [[nodiscard]] const std::string& symbol() const { return symbol_; }
   [[nodiscard]] const feeds::ResamplerStats& resampler_stats() const { return resampler_.stats(); }
   [[nodiscard]] const feeds::BarLogStats& bar_log_stats() const { return bar_log_->stats(); }
-  // Bars read back from the log at start.
+  // Bars read back from the log at start, and what reading it skipped.
   [[nodiscard]] std::size_t restored_bars() const { return restored_bars_; }
+  [[nodiscard]] const feeds::BarLogReadStats& restore_stats() const { return restore_stats_; }
   [[nodiscard]] const ForecastStats& forecast_stats() const { return model_->stats(); }
 
  private:
@@ -82,6 +85,8 @@ class SymbolPipeline : public std::enable_shared_from_this<SymbolPipeline> {
   void on_bar(const feeds::BarEvent& event);
   void schedule_tick();
   void on_tick();
+  // Logs the bar log's first failure and its recovery, once each.
+  void note_bar_log(const feeds::IoStatus& status);
 
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   boost::asio::steady_timer timer_;
@@ -93,12 +98,21 @@ class SymbolPipeline : public std::enable_shared_from_this<SymbolPipeline> {
   std::unique_ptr<feeds::BarLogWriter> bar_log_;
   std::shared_ptr<SymbolModel> model_;
   std::size_t restored_bars_ = 0;
+  feeds::BarLogReadStats restore_stats_;  // written once, before start()
   std::uint64_t logged_bars_ = 0;
+  std::uint64_t bar_log_failures_ = 0;  // in a row, since the last success
   bool stopping_ = false;
   std::atomic<bool> stopped_{false};
 };
 
 // The wall clock in ns since the epoch, the time base of exchange timestamps.
 std::int64_t unix_now_ns();
+
+// The local time the resamplers run on: the wall clock as it read at the
+// first call, advanced by the monotonic clock since. A step of the wall
+// clock (`date -s`, NTP stepping) then neither closes a burst of empty bars
+// nor stalls timer closes; a constant error is what each resampler's
+// measured exchange offset absorbs anyway.
+std::int64_t steady_unix_ns();
 
 }  // namespace tickcast::daemon
