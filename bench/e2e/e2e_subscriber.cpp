@@ -11,7 +11,7 @@
 // resampler waits by design) to its forecast reaching this subscriber:
 // timer wake-up, resampler close, forecaster step, publish, fan-out, socket.
 // (With --clock tape exchange time runs ahead of the wall clock and the
-// latency is meaningless; run pass --lateness-ns -1 to skip it.)
+// latency is meaningless; pass --lateness-ns -1 to skip it.)
 //
 // At the end it prints one JSON object on stdout: messages and forecasts
 // received, snapshots skipped, sequence gaps (conflated messages), and
