@@ -47,7 +47,8 @@ double longest_skill(const model::Forecast& f) {
 }  // namespace
 
 BacktestResult run_backtest(const std::vector<Bar>& bars, const model::ModelOptions& options,
-                            const model::ScoreOptions& scores, const std::string& source) {
+                            const model::ScoreOptions& scores, const std::string& source,
+                            bool keep_models) {
   BacktestResult out;
   if (bars.empty()) return out;
   const Bar& first = bars.front();
@@ -127,6 +128,7 @@ BacktestResult run_backtest(const std::vector<Bar>& bars, const model::ModelOpti
       if (job.result == model::RetrainResult::kAccepted &&
           online.install(job.bundle, job.state, job.state_after_sequence, job.last_close)) {
         ++next_version;
+        if (keep_models) out.accepted_models.push_back(online.snapshot());
       }
       if (!static_installed && job.bundle) {
         // The static model: this first candidate, whatever the gate said.
@@ -140,6 +142,7 @@ BacktestResult run_backtest(const std::vector<Bar>& bars, const model::ModelOpti
   out.online = eval_online.finish(eval_persistence.sq_errors);
   out.static_model = eval_static.finish(eval_persistence.sq_errors);
   out.persistence = eval_persistence.finish(eval_persistence.sq_errors);
+  if (keep_models && online.model()) out.final_model = online.snapshot();
   out.online_final_windows = online.last_forecast().scores;
   out.static_final_windows = fixed.last_forecast().scores;
   return out;

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -62,11 +63,18 @@ struct BacktestResult {
   std::vector<model::WindowScores> online_final_windows, static_final_windows;
   std::size_t status_ok = 0, status_no_skill = 0, status_warming_up = 0;  // online
   double train_seconds = 0;  // wall time in run_retrain (not deterministic)
+  // With keep_models: each accepted model as it went live, in order
+  // (Forecaster::snapshot right after the install, as the daemon writes its
+  // vNNNNNN.model files).
+  std::vector<model::Checkpoint> accepted_models;
+  // With keep_models: the online forecaster after the last bar (as the
+  // daemon's live.model at shutdown), if it has a model.
+  std::optional<model::Checkpoint> final_model;
 };
 
 [[nodiscard]] BacktestResult run_backtest(const std::vector<Bar>& bars,
                                           const model::ModelOptions& options,
                                           const model::ScoreOptions& scores,
-                                          const std::string& source);
+                                          const std::string& source, bool keep_models = false);
 
 }  // namespace tickcast::daemon

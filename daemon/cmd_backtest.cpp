@@ -183,7 +183,11 @@ int backtest_main(std::span<const std::string_view> args) {
               "recorded frames, \"<recv_ns> <frame>\" per line (uncompressed), decoded by the "
               "first [[feeds]] entry's dialect and resampled with [bars]")
       .option("out", "DIR", "directory for the outputs (created if missing)", std::nullopt, true)
-      .option("seed", "N", "overrides model.seed");
+      .option("seed", "N", "overrides model.seed")
+      .option("models-dir", "DIR",
+              "also write each accepted model as DIR/vNNNNNN.model, as the daemon does "
+              "(weights, scaler and the state right after the swap), and the live model after "
+              "the last bar as DIR/live.model");
   if (auto exit_code = parser.parse_or_exit_code(args)) return *exit_code;
   const auto fail = [](const std::string& message) {
     std::cerr << "tickcast backtest: " << message << '\n';
@@ -259,7 +263,8 @@ int backtest_main(std::span<const std::string_view> args) {
   const auto began = std::chrono::steady_clock::now();
   const BacktestResult result =
       run_backtest(bars, settings.model, settings.scores,
-                   std::filesystem::path(settings.input).filename().string());
+                   std::filesystem::path(settings.input).filename().string(),
+                   parser.get_optional("models-dir").has_value());
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
 
@@ -276,6 +281,23 @@ int backtest_main(std::span<const std::string_view> args) {
         {"report.svg", backtest_svg(result, title)}}) {
     if (std::string error = model::write_file_atomically(out_dir / name, text); !error.empty()) {
       return fail(error);
+    }
+  }
+  if (auto models_dir = parser.get_optional("models-dir")) {
+    std::filesystem::create_directories(*models_dir, ec);
+    if (ec) return fail("cannot create --models-dir " + *models_dir + ": " + ec.message());
+    for (const model::Checkpoint& checkpoint : result.accepted_models) {
+      char name[32];
+      std::snprintf(name, sizeof name, "v%06llu.model",
+                    static_cast<unsigned long long>(checkpoint.model_version));
+      const model::CheckpointStatus status =
+          model::save_checkpoint(std::filesystem::path(*models_dir) / name, checkpoint);
+      if (!status.ok()) return fail(status.message);
+    }
+    if (result.final_model) {
+      const model::CheckpointStatus status = model::save_checkpoint(
+          std::filesystem::path(*models_dir) / "live.model", *result.final_model);
+      if (!status.ok()) return fail(status.message);
     }
   }
   std::size_t accepted = 0;
