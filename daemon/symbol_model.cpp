@@ -131,6 +131,7 @@ void SymbolModel::restore(const feeds::BarHistory& history) {
     }
   }
   last_version_ = std::max(last_version_, store_.highest_version());
+  stats_.checkpoints_corrupt.store(store_.corrupt_files(), std::memory_order_relaxed);
   if (!forecaster_.model()) {
     // No model: run persistence over the newest logged bars so scores and
     // the interval are warm from the first live bar.
@@ -312,10 +313,7 @@ void SymbolModel::on_job_done(model::RetrainOutcome outcome, model::RetrainTrigg
       context_.writer->submit([self = shared_from_this(), checkpoint] {
         std::string error = self->store_.save_version(checkpoint);
         if (error.empty()) error = self->store_.save_live(checkpoint);
-        if (!error.empty()) {
-          self->stats_.checkpoint_errors.fetch_add(1, std::memory_order_relaxed);
-          if (self->context_.log) self->context_.log(feeds::LogLevel::kError, error);
-        }
+        self->note_checkpoint(error);
       });
       status("model_swapped", "model v" + std::to_string(version) + " is live: " + losses + why,
              feeds::LogLevel::kInfo);
@@ -354,11 +352,32 @@ void SymbolModel::note_model_installed() {
 void SymbolModel::checkpoint_live_async() {
   bars_since_checkpoint_ = 0;
   context_.writer->submit([self = shared_from_this(), checkpoint = forecaster_.snapshot()] {
-    if (std::string error = self->store_.save_live(checkpoint); !error.empty()) {
-      self->stats_.checkpoint_errors.fetch_add(1, std::memory_order_relaxed);
-      if (self->context_.log) self->context_.log(feeds::LogLevel::kError, error);
-    }
+    self->note_checkpoint(self->store_.save_live(checkpoint));
   });
+}
+
+void SymbolModel::note_checkpoint(const std::string& error) {
+  const std::string name = context_.exchange + ":" + context_.symbol;
+  if (!error.empty()) {
+    stats_.checkpoint_errors.fetch_add(1, std::memory_order_relaxed);
+    stats_.checkpoint_ok.store(false, std::memory_order_relaxed);
+    // One line per outage, not per attempt: a full disk must not flood the
+    // journal that may live on it. The counter has every failure.
+    if (checkpoint_failures_++ == 0 && context_.log) {
+      context_.log(feeds::LogLevel::kError,
+                   name + ": cannot persist the model: " + error +
+                       "; forecasting continues from memory, retried every " +
+                       std::to_string(context_.model.checkpoint_every) + " bars");
+    }
+    return;
+  }
+  stats_.checkpoint_ok.store(true, std::memory_order_relaxed);
+  if (checkpoint_failures_ > 0 && context_.log) {
+    context_.log(feeds::LogLevel::kInfo, name + ": model checkpoints written again after " +
+                                             std::to_string(checkpoint_failures_) +
+                                             " failed attempt(s)");
+  }
+  checkpoint_failures_ = 0;
 }
 
 void SymbolModel::stop() {
