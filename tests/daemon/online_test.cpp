@@ -13,6 +13,7 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/daemon/online_helpers.hpp"
 #include "tests/daemon/running_daemon.hpp"
 #include "tests/daemon/seed_bars.hpp"
 #include "tests/support/http_client.hpp"
@@ -22,24 +23,6 @@ namespace {
 
 using ::testing::HasSubstr;
 using namespace std::chrono_literals;
-
-// Sum of every sample of `family` whose labels contain all of `labels`
-// (e.g. {"status=\"ok\""}), or -1 if there is none.
-double sum_samples(const std::string& metrics, const std::string& family,
-                   const std::vector<std::string>& labels = {}) {
-  double sum = 0;
-  bool found = false;
-  std::istringstream lines(metrics);
-  for (std::string line; std::getline(lines, line);) {
-    if (line.rfind(family + "{", 0) != 0 && line.rfind(family + " ", 0) != 0) continue;
-    bool match = true;
-    for (const std::string& label : labels) match = match && line.find(label) != std::string::npos;
-    if (!match) continue;
-    sum += std::stod(line.substr(line.rfind(' ') + 1));
-    found = true;
-  }
-  return found ? sum : -1;
-}
 
 // Small, fast training so that jobs take well under a second; the gate is
 // forced through real config: dm_threshold 10 never refuses for lack of
@@ -65,19 +48,6 @@ std::unique_ptr<RunningDaemon> start_seeded(int replay_port) {
   return std::make_unique<RunningDaemon>(
       online_config(replay_port), std::map<std::string, std::string>{},
       [](const TempDir& dir) { seed_bar_log(dir.path() / "state", 300); });
-}
-
-std::string wait_for_metrics(RunningDaemon& daemon,
-                             const std::function<bool(const std::string&)>& done,
-                             std::chrono::seconds timeout) {
-  std::string metrics;
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    metrics = http_get(daemon.port(), "/metrics").body;
-    if (done(metrics)) break;
-    std::this_thread::sleep_for(250ms);
-  }
-  return metrics;
 }
 
 TEST(OnlineTest, RetrainsInTheBackgroundSwapsOnceRejectsLaterAndLosesNoForecast) {
