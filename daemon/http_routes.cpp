@@ -88,6 +88,20 @@ std::vector<prometheus::MetricFamily> collect_http_stats(const HttpStats& stats)
                   "Requests not complete within server.request_timeout.", MetricType::Counter);
   add_sample(timeouts, static_cast<double>(stats.request_timeouts.load()));
   families.push_back(std::move(timeouts));
+
+  auto evicted =
+      make_family("tickcast_http_idle_connections_closed_total",
+                  "Idle HTTP connections closed to admit a new one at server.max_connections.",
+                  MetricType::Counter);
+  add_sample(evicted, static_cast<double>(stats.idle_evicted.load()));
+  families.push_back(std::move(evicted));
+
+  auto accept_errors =
+      make_family("tickcast_http_accept_errors_total",
+                  "Failed accepts (out of file descriptors, ...); accepting pauses 100 ms each.",
+                  MetricType::Counter);
+  add_sample(accept_errors, static_cast<double>(stats.accept_errors.load()));
+  families.push_back(std::move(accept_errors));
   return families;
 }
 

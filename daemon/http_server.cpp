@@ -1,5 +1,7 @@
 #include "daemon/http_server.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/strand.hpp>
 
 #include "daemon/http_session.hpp"
@@ -72,25 +74,63 @@ void HttpServer::start() {
 void HttpServer::do_accept() {
   // Each connection gets its own strand, so handlers of one session never run
   // concurrently even with several network threads.
-  shared_->acceptor.async_accept(
-      net::make_strand(ioc_),
-      [this, shared = shared_](boost::system::error_code ec, tcp::socket socket) {
-        // The acceptor was closed by stop(): no more connections.
-        if (ec == net::error::operation_aborted || !shared->acceptor.is_open()) return;
-        if (!ec) {
-          bool reject = false;
-          {
-            std::lock_guard lock(shared->mutex);
-            reject = static_cast<std::size_t>(shared->stats.connections_open.load()) >=
-                     shared->limits.max_connections;
+  shared_->acceptor.async_accept(net::make_strand(ioc_), [this, shared = shared_](
+                                                             boost::system::error_code ec,
+                                                             tcp::socket socket) {
+    // The acceptor was closed by stop(): no more connections.
+    if (ec == net::error::operation_aborted || !shared->acceptor.is_open()) return;
+    if (ec) return pause_accepting(ec);
+    bool reject = false;
+    bool evicted = false;
+    std::size_t limit = 0;
+    {
+      std::lock_guard lock(shared->mutex);
+      limit = shared->limits.max_connections;
+      if (static_cast<std::size_t>(shared->stats.connections_open.load()) >= limit) {
+        // Oldest first: sessions are listed in the order they arrived.
+        for (const auto& weak : shared->sessions) {
+          auto session = weak.lock();
+          if (session && session->close_if_idle()) {
+            evicted = true;
+            break;
           }
-          shared->stats.connections_accepted.fetch_add(1, std::memory_order_relaxed);
-          if (reject) shared->stats.connections_rejected.fetch_add(1, std::memory_order_relaxed);
-          HttpSession::create(std::move(socket), shared, shared->tls.get())->run(reject);
         }
-        // Errors like EMFILE are transient; keep accepting.
-        do_accept();
-      });
+        reject = !evicted;
+      }
+    }
+    shared->stats.connections_accepted.fetch_add(1, std::memory_order_relaxed);
+    if (evicted) shared->stats.idle_evicted.fetch_add(1, std::memory_order_relaxed);
+    if (reject) shared->stats.connections_rejected.fetch_add(1, std::memory_order_relaxed);
+    if (evicted || reject) {
+      const auto now = std::chrono::steady_clock::now();
+      if (now - shared->last_limit_log >= std::chrono::seconds(10)) {
+        shared->last_limit_log = now;
+        spdlog::warn(
+            "http: at server.max_connections ({}): idle connections closed to admit new "
+            "ones: {}, refused with 503: {} (so far)",
+            limit, shared->stats.idle_evicted.load(), shared->stats.connections_rejected.load());
+      }
+    }
+    HttpSession::create(std::move(socket), shared, shared->tls.get())->run(reject);
+    do_accept();
+  });
+}
+
+void HttpServer::pause_accepting(const boost::system::error_code& ec) {
+  // EMFILE, ENFILE, ENOBUFS and the like: accepting again at once would fail
+  // again at once and spin a core; the connections wait in the backlog.
+  shared_->stats.accept_errors.fetch_add(1, std::memory_order_relaxed);
+  const auto now = std::chrono::steady_clock::now();
+  if (now - shared_->last_accept_error_log >= std::chrono::seconds(10)) {
+    shared_->last_accept_error_log = now;
+    spdlog::error("http: cannot accept connections: {}; retrying every 100 ms ({} failures so far)",
+                  ec.message(), shared_->stats.accept_errors.load());
+  }
+  shared_->accept_pause.expires_after(std::chrono::milliseconds(100));
+  shared_->accept_pause.async_wait([this, shared = shared_](boost::system::error_code wait_ec) {
+    if (wait_ec || !shared->acceptor.is_open()) return;
+    do_accept();
+  });
 }
 
 void HttpServer::stop() {
@@ -107,6 +147,7 @@ void HttpServer::stop() {
   net::post(shared_->acceptor.get_executor(), [shared = shared_] {
     boost::system::error_code ignored;
     shared->acceptor.close(ignored);
+    shared->accept_pause.cancel();
   });
   for (auto& weak : sessions) {
     if (auto session = weak.lock()) session->stop();

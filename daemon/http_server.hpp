@@ -4,7 +4,12 @@
 // Every resource a client controls is bounded (STYLE.md #10): connections
 // (503 past max_connections), header bytes (431), body bytes (413), the time
 // a connection may sit idle, and the time a started request may take to
-// arrive completely (then it is closed; this defeats slowloris). stop() closes the
+// arrive completely (then it is closed; this defeats slowloris). At
+// max_connections a new connection first takes the place of the oldest one
+// that is idle between requests (as NGINX reuses keep-alive connections), so
+// a crowd of idle sockets cannot lock out /healthz or a real client; only when
+// every connection is busy does the newcomer get 503. When the process runs
+// out of file descriptors, accepting pauses briefly instead of spinning. stop() closes the
 // listening socket and idle connections at once and lets requests in flight
 // finish, so a graceful shutdown answers everyone it accepted.
 #pragma once
@@ -45,6 +50,8 @@ struct HttpStats {
   std::atomic<std::uint64_t> connections_accepted{0};
   std::atomic<std::uint64_t> connections_rejected{0};  // over max_connections
   std::atomic<std::uint64_t> request_timeouts{0};      // closed mid-request at the deadline
+  std::atomic<std::uint64_t> idle_evicted{0};   // idle, closed to admit one at max_connections
+  std::atomic<std::uint64_t> accept_errors{0};  // accept() failed (EMFILE, ...)
   std::atomic<std::int64_t> connections_open{0};
 };
 
@@ -90,6 +97,7 @@ class HttpServer {
 
  private:
   void do_accept();
+  void pause_accepting(const boost::system::error_code& ec);
 
   boost::asio::io_context& ioc_;
   std::shared_ptr<Shared> shared_;

@@ -88,6 +88,14 @@ void BasicHttpSession<Stream>::stop() {
 }
 
 template <class Stream>
+bool BasicHttpSession<Stream>::close_if_idle() {
+  bool expected = true;
+  if (!idle_.compare_exchange_strong(expected, false)) return false;
+  net::dispatch(executor_, [self = shared_from_this()] { self->do_close(); });
+  return true;
+}
+
+template <class Stream>
 void BasicHttpSession<Stream>::do_read() {
   limits_ = shared_->current_limits();
   // A fresh parser per request: the limits are per message.
@@ -98,6 +106,7 @@ void BasicHttpSession<Stream>::do_read() {
   if (buffer_.size() > 0) return read_request();
   // Waiting for the first byte of a request is idleness, with its own limit.
   beast::get_lowest_layer(stream_).expires_after(limits_.idle_timeout);
+  idle_.store(true);
   stream_.async_read_some(
       buffer_.prepare(kFirstReadBytes),
       beast::bind_front_handler(&BasicHttpSession::on_first_bytes, shared_from_this()));
@@ -107,7 +116,8 @@ template <class Stream>
 void BasicHttpSession<Stream>::on_first_bytes(beast::error_code ec, std::size_t bytes) {
   // Closed by the client, idle too long, or closed by stop(): all end the
   // connection quietly, since no request is waiting for an answer.
-  if (ec || stopping_) return do_close();
+  // Claimed by close_if_idle (the byte came too late) or ended otherwise.
+  if (!idle_.exchange(false) || ec || stopping_) return do_close();
   buffer_.commit(bytes);
   read_request();
 }

@@ -7,6 +7,7 @@
 // beast::tcp_stream or beast::ssl_stream<beast::tcp_stream>.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -31,6 +32,12 @@ class HttpSession {
   // it after the response in flight. Called by HttpServer::stop().
   virtual void stop() = 0;
 
+  // If the connection is waiting for the first byte of a request, claims it
+  // and closes it (soon, on its strand) and returns true; a request that
+  // arrives meanwhile is not served. Otherwise false. Thread-safe: the
+  // server calls it to make room at max_connections.
+  virtual bool close_if_idle() = 0;
+
   // A session for a just-accepted socket; TLS when `tls` is not null.
   static std::shared_ptr<HttpSession> create(boost::asio::ip::tcp::socket&& socket,
                                              std::shared_ptr<HttpServer::Shared> shared,
@@ -46,6 +53,7 @@ class BasicHttpSession final : public HttpSession,
 
   void run(bool reject) override;
   void stop() override;
+  bool close_if_idle() override;
 
  private:
   using std::enable_shared_from_this<BasicHttpSession<Stream>>::shared_from_this;
@@ -79,6 +87,9 @@ class BasicHttpSession final : public HttpSession,
   bool writing_ = false;
   bool stopping_ = false;
   bool upgraded_ = false;  // stream_ now belongs to a StreamSession
+  // True only while waiting for a request's first byte; whoever clears it
+  // first (that byte arriving, or close_if_idle) decides the connection's fate.
+  std::atomic<bool> idle_{false};
 };
 
 using TlsStream = boost::beast::ssl_stream<boost::beast::tcp_stream>;

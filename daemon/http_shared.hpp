@@ -3,7 +3,9 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <chrono>
 #include <mutex>
 #include <vector>
 
@@ -20,6 +22,7 @@ struct HttpServer::Shared {
   Shared(boost::asio::io_context& ioc, HttpLimits initial_limits, HttpHandler request_handler)
       : handler(std::move(request_handler)),
         acceptor(boost::asio::make_strand(ioc)),
+        accept_pause(acceptor.get_executor()),
         limits(initial_limits) {}
 
   HttpLimits current_limits() {
@@ -36,6 +39,11 @@ struct HttpServer::Shared {
   // Set by HttpServer::enable_tls() before start(); null: plain TCP.
   std::unique_ptr<boost::asio::ssl::context> tls;
   boost::asio::ip::tcp::acceptor acceptor;
+  // On the acceptor's strand: the pause after a failed accept, and when the
+  // last line about the connection limit or accept errors was logged.
+  boost::asio::steady_timer accept_pause;
+  std::chrono::steady_clock::time_point last_limit_log{};
+  std::chrono::steady_clock::time_point last_accept_error_log{};
 
   std::mutex mutex;  // guards everything below
   HttpLimits limits;

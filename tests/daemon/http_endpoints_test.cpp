@@ -182,6 +182,10 @@ TEST(HttpEndpointsTest, ConnectionsBeyondTheLimitGet503) {
   net::io_context ioc;
   tcp::socket first = connect_to(ioc, daemon.port());
   tcp::socket second = connect_to(ioc, daemon.port());
+  // Both busy with a request that has begun: an idle connection would give
+  // its place to the newcomer instead (subscriber_faults_test.cpp).
+  net::write(first, net::buffer(std::string("GET /metrics HTTP/1.1\r\n")));
+  net::write(second, net::buffer(std::string("GET /metrics HTTP/1.1\r\n")));
   std::this_thread::sleep_for(std::chrono::milliseconds(200));  // both accepted
   tcp::socket third = connect_to(ioc, daemon.port());
   auto [reply, elapsed] = read_until_closed(third);
