@@ -108,6 +108,7 @@ BacktestResult run_backtest(const std::vector<Bar>& bars, const model::ModelOpti
       model::RetrainControl control;
       control.created_unix_ns = bar.end_ns;
       control.source = source;
+      control.live_no_skill = f.status == model::ForecastStatus::kNoSkill;
       const model::RetrainOutcome job =
           model::run_retrain(window, online.model(), options, next_version, control);
       online.retrain_submitted();

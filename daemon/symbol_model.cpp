@@ -244,8 +244,9 @@ void SymbolModel::maybe_start_job() {
   const std::uint64_t up_to = forecaster_.last_sequence();
   const std::uint64_t version = last_version_ + 1;
   cancel_->store(false);
+  const bool live_no_skill = forecaster_.last_forecast().status == model::ForecastStatus::kNoSkill;
   auto job = [self = shared_from_this(), live = forecaster_.model(), up_to, version, trigger,
-              cancel = cancel_] {
+              live_no_skill, cancel = cancel_] {
     const Context& c = self->context_;
     const auto start = std::chrono::steady_clock::now();
     model::RetrainOutcome outcome;
@@ -261,6 +262,7 @@ void SymbolModel::maybe_start_job() {
       control.deadline = start + c.model.train_budget;
       control.created_unix_ns = unix_now_ns();
       control.source = "bar log of " + c.exchange + ":" + c.symbol;
+      control.live_no_skill = live_no_skill;
       outcome = model::run_retrain(bars, live, c.model, version, control);
     }
     outcome.seconds = seconds_since(start);

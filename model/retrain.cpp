@@ -200,10 +200,13 @@ RetrainOutcome run_retrain(const std::vector<Bar>& bars,
   if (control.gate_override == GateOverride::kForceReject) {
     return finish(RetrainResult::kRejected, "forced reject (test hook); " + losses);
   }
-  if (live && !(out.candidate_mse < out.live_mse * (1.0 - options.min_improvement))) {
+  const double margin = control.live_no_skill ? 0.0 : options.min_improvement;
+  if (live && !(out.candidate_mse < out.live_mse * (1.0 - margin))) {
     return finish(RetrainResult::kRejected,
-                  "not better than the live model by model.min_improvement " +
-                      num(options.min_improvement) + ": " + losses);
+                  control.live_no_skill
+                      ? "not better than the no_skill live model: " + losses
+                      : "not better than the live model by model.min_improvement " +
+                            num(options.min_improvement) + ": " + losses);
   }
   if (out.dm_z > options.dm_threshold) {
     return finish(RetrainResult::kRejected,
@@ -211,7 +214,10 @@ RetrainOutcome run_retrain(const std::vector<Bar>& bars,
                       num(options.dm_threshold) + "): " + losses);
   }
   return finish(RetrainResult::kAccepted,
-                (live ? "beats the live model: " : "first model: ") + losses);
+                (!live                   ? "first model: "
+                 : control.live_no_skill ? "beats the no_skill live model: "
+                                         : "beats the live model: ") +
+                    losses);
 }
 
 }  // namespace tickcast::model

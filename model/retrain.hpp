@@ -16,7 +16,8 @@
 //    close models compare on one scale. Forecasts for gap bars are not
 //    scored.
 // 3. The gate accepts iff
-//      (no live model, or candidate MSE < live MSE * (1 - min_improvement))
+//      (no live model, or candidate MSE < live MSE * (1 - min_improvement),
+//       or, when control.live_no_skill, candidate MSE < live MSE)
 //      and NOT (Diebold-Mariano z of candidate vs persistence squared errors
 //               > dm_threshold), i.e. the candidate is not significantly
 //               worse than persistence (lags = 0: plain variance, h = 1).
@@ -64,6 +65,13 @@ struct RetrainControl {
   // passes the last bar's end so that its outputs are reproducible).
   std::int64_t created_unix_ns = 0;
   std::string source;  // free text for the metadata
+  // The live model is no_skill: its own recent forecasts are significantly
+  // worse than persistence's. Then model.min_improvement is waived: any
+  // candidate better than it on validation (and, as always, not
+  // significantly worse than persistence) replaces it, so a model at
+  // persistence's level is not kept out by the margin meant to protect a
+  // model that has skill.
+  bool live_no_skill = false;
 };
 
 struct RetrainOutcome {

@@ -99,6 +99,36 @@ TEST_F(Retrain, GateRefusesACandidateSignificantlyWorseThanPersistence) {
   }
 }
 
+// A live model flagged no_skill loses the min_improvement margin: a
+// candidate merely better than it replaces it. The live model here is the
+// first candidate with its head bias shifted (so its forecasts are biased),
+// and min_improvement is 0.99, which no candidate can meet.
+TEST_F(Retrain, ANoSkillLiveModelIsReplacedByAnyBetterCandidate) {
+  options.min_improvement = 0.99;
+  const RetrainOutcome first = run_retrain(bars, nullptr, options, 1);
+  ASSERT_TRUE(first.bundle) << first.reason;
+  LstmWeights<float> biased = first.bundle->lstm.weights();
+  biased.head_b(0) += 0.5f;
+  auto live = std::make_shared<ModelBundle>(1, options.features, first.bundle->target,
+                                            first.bundle->scaler, biased, first.bundle->meta, 0.0);
+
+  const RetrainOutcome normal = run_retrain(bars, live, options, 2);
+  ASSERT_LT(normal.candidate_mse, normal.live_mse);  // better, but not by 99%
+  EXPECT_EQ(normal.result, RetrainResult::kRejected);
+  EXPECT_THAT(normal.reason, HasSubstr("by model.min_improvement"));
+
+  RetrainControl control;
+  control.live_no_skill = true;
+  const RetrainOutcome replaced = run_retrain(bars, live, options, 2, control);
+  EXPECT_EQ(replaced.result, RetrainResult::kAccepted) << replaced.reason;
+  EXPECT_THAT(replaced.reason, HasSubstr("beats the no_skill live model"));
+
+  // Not better at all (the candidate equals the live model): still rejected.
+  const RetrainOutcome same = run_retrain(bars, first.bundle, options, 2, control);
+  EXPECT_EQ(same.result, RetrainResult::kRejected);
+  EXPECT_THAT(same.reason, HasSubstr("not better than the no_skill live model"));
+}
+
 TEST_F(Retrain, TestHookForcesEitherDecision) {
   const RetrainOutcome first = run_retrain(bars, nullptr, options, 1);
   RetrainControl control;
