@@ -71,6 +71,10 @@ Process::Process(std::vector<std::string> argv, const std::filesystem::path& log
     dup2(fileno(out), STDERR_FILENO);
     int null_in = ::open("/dev/null", O_RDONLY);
     dup2(null_in, STDIN_FILENO);
+    // Nothing else of the test crosses over: a listening socket the test
+    // holds (a fake exchange, a fault proxy) must close when the test closes
+    // it, not live on in the child.
+    close_range(3, ~0U, 0);
     execve(args[0], args.data(), envp.data());
     _exit(127);
   }
