@@ -49,6 +49,8 @@ std::unique_ptr<MarketData> MarketData::create(boost::asio::io_context& ioc,
   ForecastingSetup forecasting;
   forecasting.pool = market->training_.get();
   forecasting.writer = market->writer_.get();
+  market->bar_log_syncer_ = std::make_unique<feeds::FileSyncer>();
+  forecasting.bar_log_syncer = market->bar_log_syncer_.get();
   forecasting.model = config.model;
   forecasting.scores = config.scores;
   forecasting.on_first_model = [&readiness](const std::string& exchange,

@@ -16,6 +16,7 @@
 #include "daemon/readiness.hpp"
 #include "daemon/symbol_pipeline.hpp"
 #include "feeds/feed_client.hpp"
+#include "feeds/file_syncer.hpp"
 #include "feeds/frame_recorder.hpp"
 #include "feeds/replay_exchange.hpp"
 
@@ -63,6 +64,9 @@ class MarketData {
   }
 
  private:
+  // First, so it is destroyed last: pipelines (held also by the feeds'
+  // routes) hand it their bar logs' syncs until they are gone.
+  std::unique_ptr<feeds::FileSyncer> bar_log_syncer_;
   std::unique_ptr<TrainingPool> training_;
   std::unique_ptr<CheckpointWriter> writer_;
   std::unique_ptr<feeds::ReplayExchange> replay_;

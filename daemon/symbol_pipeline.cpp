@@ -93,9 +93,11 @@ std::shared_ptr<SymbolPipeline> SymbolPipeline::create(
     pipeline->resampler_.start_sequence_at(history.next_sequence);
   }
 
-  if (auto status = feeds::BarLogWriter::open(feeds::bar_log_dir(state_dir, exchange, symbol),
-                                              exchange, symbol, feeds::BarLogOptions::from(bars),
-                                              unix_now_ns(), pipeline->bar_log_);
+  feeds::BarLogOptions log_options = feeds::BarLogOptions::from(bars);
+  log_options.syncer = forecasting.bar_log_syncer;
+  if (auto status =
+          feeds::BarLogWriter::open(feeds::bar_log_dir(state_dir, exchange, symbol), exchange,
+                                    symbol, log_options, unix_now_ns(), pipeline->bar_log_);
       !status.is_ok()) {
     error = exchange + ":" + symbol + ": opening the bar log: " + status.message();
     return nullptr;

@@ -21,16 +21,20 @@
 #include "daemon/training_pool.hpp"
 #include "feeds/bar_log_reader.hpp"
 #include "feeds/bar_log_writer.hpp"
+#include "feeds/file_syncer.hpp"
 #include "feeds/log_sink.hpp"
 #include "feeds/market.hpp"
 #include "feeds/resampler.hpp"
 
 namespace tickcast::daemon {
 
-// What a pipeline needs to forecast, shared by every symbol.
+// What a pipeline needs to forecast and persist, shared by every symbol.
 struct ForecastingSetup {
   TrainingPool* pool = nullptr;
   CheckpointWriter* writer = nullptr;
+  // Runs the bar logs' interval syncs off the network threads; may be null
+  // (each log then syncs on its strand).
+  feeds::FileSyncer* bar_log_syncer = nullptr;
   model::ModelOptions model;
   model::ScoreOptions scores;
   // Called (on the symbol's strand) when the symbol first has a model.

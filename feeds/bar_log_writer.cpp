@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <system_error>
@@ -175,6 +176,9 @@ IoStatus BarLogWriter::delete_expired(std::int64_t now_unix_ns) {
 }
 
 IoStatus BarLogWriter::append(const Bar& bar, std::int64_t now_unix_ns) {
+  // A background sync that failed closes the segment; this bar then starts
+  // a new one below, like any bar after a failure.
+  (void)collect_sync();
   if (fd_ < 0) {
     // The last segment was closed by a failure: try a new one for this bar.
     if (IoStatus status = start_segment(segment_number_ + 1, now_unix_ns); !status.is_ok()) {
@@ -208,8 +212,49 @@ IoStatus BarLogWriter::append(const Bar& bar, std::int64_t now_unix_ns) {
 }
 
 IoStatus BarLogWriter::sync_if_due(std::int64_t now_unix_ns) {
+  if (IoStatus status = collect_sync(); !status.is_ok()) return status;
   if (!dirty_ || now_unix_ns - last_sync_ns_ < options_.fsync_interval_ns) return IoStatus::ok();
-  return sync(now_unix_ns);
+  if (options_.syncer == nullptr) return sync(now_unix_ns);
+  if (!pending_sync_) submit_sync(now_unix_ns);  // else: the next call tries again
+  return IoStatus::ok();
+}
+
+void BarLogWriter::submit_sync(std::int64_t now_unix_ns) {
+  // A descriptor of the syncer's own, so rotation may close ours meanwhile.
+  const int fd = ::fcntl(fd_, F_DUPFD_CLOEXEC, 0);
+  if (fd < 0) {
+    (void)sync(now_unix_ns);  // out of descriptors: sync in place instead
+    return;
+  }
+  pending_sync_ = options_.syncer->submit(fd);
+  pending_segment_ = segment_number_;
+  pending_bytes_ = segment_size_;
+  last_sync_ns_ = now_unix_ns;
+  dirty_ = false;
+}
+
+IoStatus BarLogWriter::collect_sync() {
+  if (!pending_sync_ || !pending_sync_->done()) return IoStatus::ok();
+  const int err = pending_sync_->error();
+  pending_sync_.reset();
+  const bool same_segment = fd_ >= 0 && pending_segment_ == segment_number_;
+  if (err != 0) {
+    // As in sync(): the kernel may have dropped the pages, so nothing more
+    // goes into that segment.
+    IoStatus status = IoStatus::from_errno(
+        "fdatasync", (dir_ / segment_file_name(pending_segment_)).string(), err);
+    if (same_segment) {
+      abandon_segment();
+    } else {
+      bump(stats_.errors);
+      stats_.ok.store(false, std::memory_order_relaxed);
+    }
+    return status;
+  }
+  stats_.ok.store(true, std::memory_order_relaxed);
+  bump(stats_.fsyncs);
+  if (same_segment) synced_bytes_ = std::max(synced_bytes_, pending_bytes_);
+  return IoStatus::ok();
 }
 
 IoStatus BarLogWriter::sync(std::int64_t now_unix_ns) {

@@ -7,6 +7,12 @@
 // machine crash loses at most the bars appended in the last fsync_interval,
 // provided the caller calls sync_if_due() from a timer (the daemon does, on
 // its bar timer). fsync_interval 0 syncs every append.
+// With a FileSyncer in the options, interval syncs run on the syncer's
+// thread instead of the caller's: sync_if_due() and append() only submit
+// one (at most one in flight per writer) and collect its outcome on a later
+// call, so the window above grows by the syncer's queue delay. A failed
+// background sync is handled as a failed sync is (below), at the next call
+// that sees it. sync(), rotation and the destructor still sync in place.
 // A segment is created under a temporary name, its header synced, then
 // renamed into place and the directory synced: a segment file either has a
 // valid header or does not exist. Each open() starts a new segment, so a torn
@@ -34,6 +40,7 @@
 #include <string>
 
 #include "feeds/bar_options.hpp"
+#include "feeds/file_syncer.hpp"
 #include "feeds/io_status.hpp"
 #include "feeds/market.hpp"
 
@@ -43,6 +50,9 @@ struct BarLogOptions {
   std::int64_t fsync_interval_ns = 1'000'000'000;
   std::int64_t segment_bytes = 64 << 20;  // REQUIRES: > 16 + 7 + 255 + 7 + 149
   std::int64_t retention_ns = 30LL * 24 * 3600 * 1'000'000'000;
+  // Runs interval syncs off the caller's thread when set; must outlive the
+  // writer. Not part of BarOptions: the daemon shares one.
+  FileSyncer* syncer = nullptr;
 
   static BarLogOptions from(const BarOptions& bars);
 };
@@ -102,6 +112,10 @@ class BarLogWriter {
   void abandon_segment();
   IoStatus delete_expired(std::int64_t now_unix_ns);
   IoStatus write_all(const std::string& bytes);
+  // Starts an interval sync on options_.syncer.
+  void submit_sync(std::int64_t now_unix_ns);
+  // Takes the outcome of a finished background sync, if any.
+  IoStatus collect_sync();
   IoStatus sync_dir();
 
   std::filesystem::path dir_;
@@ -118,6 +132,11 @@ class BarLogWriter {
   std::int64_t synced_bytes_ = 0;
   std::int64_t last_sync_ns_ = 0;
   bool dirty_ = false;
+
+  // The background sync in flight, and what it covers.
+  std::shared_ptr<const SyncTicket> pending_sync_;
+  std::uint64_t pending_segment_ = 0;
+  std::int64_t pending_bytes_ = 0;
 };
 
 }  // namespace tickcast::feeds

@@ -2,12 +2,16 @@
 // LevelDB's log_test: each corruption test writes a few bars, damages the
 // file with one verb (shrink, flip a byte, append zeros), and asserts what is
 // read back, how many bytes were dropped, and what was reported.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "feeds/bar_log_format.hpp"
@@ -15,6 +19,7 @@
 #include "feeds/bar_log_reader.hpp"
 #include "feeds/bar_log_writer.hpp"
 #include "feeds/crc32c.hpp"
+#include "feeds/file_syncer.hpp"
 
 namespace tickcast::feeds {
 namespace {
@@ -355,6 +360,81 @@ TEST_F(BarLogTest, ZeroIntervalSyncsEveryAppend) {
     ASSERT_TRUE(w->append(make_bar(static_cast<std::uint64_t>(i)), kT0).is_ok());
   EXPECT_EQ(w->stats().fsyncs.load(), 3u);
   EXPECT_EQ(w->synced_bytes(), w->segment_bytes());
+}
+
+// Polls `done` for up to five seconds (the syncer's thread runs on its own).
+template <class Done>
+bool eventually(Done done) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return true;
+}
+
+TEST(FileSyncer, SyncsAFileAndReportsWhatFdatasyncRefuses) {
+  FileSyncer syncer;
+  const fs::path file =
+      fs::temp_directory_path() / ("tickcast_syncer_" + std::to_string(::getpid()));
+  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  ASSERT_GE(fd, 0);
+  auto good = syncer.submit(fd);
+  int pipe_fds[2];
+  ASSERT_EQ(::pipe(pipe_fds), 0);
+  ::close(pipe_fds[0]);
+  auto bad = syncer.submit(pipe_fds[1]);  // fdatasync(2) on a pipe: EINVAL
+  ASSERT_TRUE(eventually([&] { return good->done() && bad->done(); }));
+  EXPECT_EQ(good->error(), 0);
+  EXPECT_EQ(bad->error(), EINVAL);
+  EXPECT_EQ(::fcntl(fd, F_GETFD), -1) << "the syncer closes what it was given";
+  fs::remove(file);
+}
+
+TEST_F(BarLogTest, BackgroundSyncCoversWhatWasAppendedBeforeIt) {
+  FileSyncer syncer;
+  BarLogOptions options;
+  options.fsync_interval_ns = kSec;
+  options.syncer = &syncer;
+  std::unique_ptr<BarLogWriter> w;
+  ASSERT_TRUE(BarLogWriter::open(dir_, "binance", "BTC/USDT", options, kT0, w).is_ok());
+  ASSERT_TRUE(w->append(make_bar(0), kT0 + kSec / 2).is_ok());
+  ASSERT_TRUE(w->append(make_bar(1), kT0 + kSec / 2 + 1).is_ok());
+  ASSERT_TRUE(w->sync_if_due(kT0 + kSec).is_ok());  // submits
+  ASSERT_TRUE(w->append(make_bar(2), kT0 + kSec + 1).is_ok());
+  ASSERT_TRUE(eventually([&] {
+    EXPECT_TRUE(w->sync_if_due(kT0 + kSec + 2).is_ok());
+    return w->stats().fsyncs.load() == 1;
+  }));
+  EXPECT_EQ(w->synced_bytes(), kHead + 2 * kRecord) << "the third bar came after the submit";
+  EXPECT_TRUE(w->stats().ok.load());
+  // The third bar is due a second later, and the next call submits it.
+  ASSERT_TRUE(eventually([&] {
+    EXPECT_TRUE(w->sync_if_due(kT0 + 3 * kSec).is_ok());
+    return w->stats().fsyncs.load() == 2;
+  }));
+  EXPECT_EQ(w->synced_bytes(), w->segment_bytes());
+  EXPECT_EQ(read().size(), 3u);
+}
+
+TEST_F(BarLogTest, ABackgroundSyncOfARotatedSegmentLeavesTheNewOneAlone) {
+  FileSyncer syncer;
+  BarLogOptions options;
+  options.fsync_interval_ns = kSec;
+  options.segment_bytes = kHead + kRecord;  // one bar per segment
+  options.syncer = &syncer;
+  std::unique_ptr<BarLogWriter> w;
+  ASSERT_TRUE(BarLogWriter::open(dir_, "binance", "BTC/USDT", options, kT0, w).is_ok());
+  ASSERT_TRUE(w->append(make_bar(0), kT0).is_ok());
+  ASSERT_TRUE(w->sync_if_due(kT0 + kSec).is_ok());          // submits for segment 1
+  ASSERT_TRUE(w->append(make_bar(1), kT0 + kSec).is_ok());  // rotates to segment 2
+  EXPECT_EQ(w->segment_number(), 2u);
+  ASSERT_TRUE(eventually([&] {
+    EXPECT_TRUE(w->sync_if_due(kT0 + kSec).is_ok());
+    return w->stats().fsyncs.load() == 1;
+  }));
+  EXPECT_EQ(w->synced_bytes(), kHead) << "segment 1's sync says nothing about segment 2";
+  EXPECT_EQ(read().size(), 2u);
 }
 
 TEST(BarLogRevisions, LatestRevisionPerSequenceWins) {
