@@ -68,9 +68,9 @@ struct RetrainControl {
   // The live model is no_skill: its own recent forecasts are significantly
   // worse than persistence's. Then model.min_improvement is waived: any
   // candidate better than it on validation (and, as always, not
-  // significantly worse than persistence) replaces it, so a model at
-  // persistence's level is not kept out by the margin meant to protect a
-  // model that has skill.
+  // significantly worse than persistence) replaces it: the margin is there
+  // to protect a model that has skill from churn. (It must still beat the
+  // live model on validation; with min_improvement 0 nothing changes.)
   bool live_no_skill = false;
 };
 
