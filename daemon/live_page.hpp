@@ -1,9 +1,12 @@
-// The live page served at GET /: one self-contained HTML file (no external
-// scripts, works offline) that subscribes to /v1/stream and shows each
-// symbol's price, forecast, interval, scores, model and feed status.
+// The live page served at GET /: one self-contained HTML document (no
+// external scripts, works offline) that subscribes to /v1/stream and shows
+// each symbol's price and forecast with its interval on a uPlot chart, the
+// scores, the model's version and age, and the feed status.
 //
-// The page is daemon/live_page.html, embedded into the binary when CMake
-// configures the build (live_page.cpp.in); editing the HTML re-runs that step.
+// Its sources are daemon/live_page/ (index.html, page.js, page.css; uPlot
+// from npm, pinned by package-lock.json). The build runs `npm ci` into the
+// build directory and embed.js inlines everything into the generated
+// live_page.cpp; editing any of those files rebuilds it.
 #pragma once
 
 #include <string_view>

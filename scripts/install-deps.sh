@@ -23,12 +23,19 @@ packages=(
   # ops tests: cpack's dpkg-shlibdeps and dpkg-deb, lintian on the .deb, and
   # PyYAML for the Prometheus proof harness (it reads dashboards/alerts.yml)
   dpkg-dev lintian python3-yaml
+  # the live page test: a real browser, driven by playwright-core from npm
+  chromium
 )
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
+# The build runs `npm ci` for the live page (uPlot, playwright-core): Debian's
+# nodejs and npm, but only when there is no npm at all, so that a newer
+# Node.js already installed (e.g. NodeSource's, which conflicts with Debian's
+# npm package) is kept.
+if ! command -v npm >/dev/null 2>&1; then missing+=(nodejs npm); fi
 
 if ((${#missing[@]} == 0)); then
   echo "install-deps: all ${#packages[@]} packages present"
