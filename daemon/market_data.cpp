@@ -5,11 +5,16 @@
 #include <algorithm>
 #include <cctype>
 
+#include "daemon/bar_log_opener.hpp"
 #include "feeds/dialect.hpp"
 
 namespace tickcast::daemon {
 
 namespace {
+
+// Bar logs opened side by side at start (their syncs wait on the disk, not
+// the CPU).
+constexpr std::size_t kBarLogOpenThreads = 16;
 
 std::string upper(std::string_view text) {
   std::string out(text);
@@ -50,7 +55,6 @@ std::unique_ptr<MarketData> MarketData::create(boost::asio::io_context& ioc,
   forecasting.pool = market->training_.get();
   forecasting.writer = market->writer_.get();
   market->bar_log_syncer_ = std::make_unique<feeds::FileSyncer>();
-  forecasting.bar_log_syncer = market->bar_log_syncer_.get();
   forecasting.model = config.model;
   forecasting.scores = config.scores;
   forecasting.on_first_model = [&readiness](const std::string& exchange,
@@ -75,6 +79,19 @@ std::unique_ptr<MarketData> MarketData::create(boost::asio::io_context& ioc,
     }
   }
 
+  std::vector<BarLogToOpen> logs;
+  for (const feeds::FeedOptions& options : config.feeds) {
+    for (const std::string& symbol : options.symbols) logs.push_back({options.exchange, symbol});
+  }
+  feeds::BarLogOptions log_options = feeds::BarLogOptions::from(config.bars);
+  log_options.syncer = market->bar_log_syncer_.get();
+  std::vector<std::unique_ptr<feeds::BarLogWriter>> bar_logs;
+  if (!open_bar_logs(state_dir, logs, log_options, unix_now_ns(), kBarLogOpenThreads, bar_logs,
+                     error)) {
+    return nullptr;
+  }
+  std::size_t next_log = 0;
+
   for (std::size_t i = 0; i < config.feeds.size(); ++i) {
     const feeds::FeedOptions& options = config.feeds[i];
     const std::string where = "feeds[" + std::to_string(i) + "] (" + options.exchange + ")";
@@ -89,9 +106,9 @@ std::unique_ptr<MarketData> MarketData::create(boost::asio::io_context& ioc,
     // Trades are routed by symbol; exchanges differ in case ("btcusdt").
     auto routes = std::make_shared<std::map<std::string, std::shared_ptr<SymbolPipeline>>>();
     for (const std::string& symbol : options.symbols) {
-      auto pipeline =
-          SymbolPipeline::create(ioc, config.bars, state_dir, options.exchange, symbol, consecutive,
-                                 ids_usable, publisher, forecasting, spdlog_sink(), error);
+      auto pipeline = SymbolPipeline::create(
+          ioc, config.bars, state_dir, options.exchange, symbol, consecutive, ids_usable,
+          std::move(bar_logs[next_log++]), publisher, forecasting, spdlog_sink(), error);
       if (!pipeline) return nullptr;
       (*routes)[upper(symbol)] = pipeline;
       market->pipelines_.push_back(pipeline);

@@ -37,8 +37,8 @@ std::int64_t steady_unix_ns() {
 std::shared_ptr<SymbolPipeline> SymbolPipeline::create(
     net::io_context& ioc, const feeds::BarOptions& bars, const std::filesystem::path& state_dir,
     std::string exchange, std::string symbol, bool consecutive_trade_ids, bool trade_ids_usable,
-    Publisher& publisher, const ForecastingSetup& forecasting, feeds::LogSink log,
-    std::string& error) {
+    std::unique_ptr<feeds::BarLogWriter> bar_log, Publisher& publisher,
+    const ForecastingSetup& forecasting, feeds::LogSink log, std::string& error) {
   feeds::ResamplerOptions options;
   if (auto problem = feeds::make_resampler_options(bars, exchange, symbol, consecutive_trade_ids,
                                                    options, trade_ids_usable)) {
@@ -93,15 +93,7 @@ std::shared_ptr<SymbolPipeline> SymbolPipeline::create(
     pipeline->resampler_.start_sequence_at(history.next_sequence);
   }
 
-  feeds::BarLogOptions log_options = feeds::BarLogOptions::from(bars);
-  log_options.syncer = forecasting.bar_log_syncer;
-  if (auto status =
-          feeds::BarLogWriter::open(feeds::bar_log_dir(state_dir, exchange, symbol), exchange,
-                                    symbol, log_options, unix_now_ns(), pipeline->bar_log_);
-      !status.is_ok()) {
-    error = exchange + ":" + symbol + ": opening the bar log: " + status.message();
-    return nullptr;
-  }
+  pipeline->bar_log_ = std::move(bar_log);
   return pipeline;
 }
 

@@ -21,20 +21,16 @@
 #include "daemon/training_pool.hpp"
 #include "feeds/bar_log_reader.hpp"
 #include "feeds/bar_log_writer.hpp"
-#include "feeds/file_syncer.hpp"
 #include "feeds/log_sink.hpp"
 #include "feeds/market.hpp"
 #include "feeds/resampler.hpp"
 
 namespace tickcast::daemon {
 
-// What a pipeline needs to forecast and persist, shared by every symbol.
+// What a pipeline needs to forecast, shared by every symbol.
 struct ForecastingSetup {
   TrainingPool* pool = nullptr;
   CheckpointWriter* writer = nullptr;
-  // Runs the bar logs' interval syncs off the network threads; may be null
-  // (each log then syncs on its strand).
-  feeds::FileSyncer* bar_log_syncer = nullptr;
   model::ModelOptions model;
   model::ScoreOptions scores;
   // Called (on the symbol's strand) when the symbol first has a model.
@@ -44,13 +40,15 @@ struct ForecastingSetup {
 class SymbolPipeline : public std::enable_shared_from_this<SymbolPipeline> {
  public:
   // Reads the symbol's bar log back (so bar sequences continue across
-  // restarts) and opens it for appending. Bars and status changes go to
-  // `publisher`, which must outlive the pipeline. Returns nullptr and sets
-  // `error` when the options are inconsistent or the log cannot be opened.
+  // restarts); new bars go to `bar_log`, that log's writer (open_bar_logs()).
+  // Bars and status changes go to `publisher`, which must outlive the
+  // pipeline. Returns nullptr and sets `error` when the options are
+  // inconsistent or the log cannot be read.
   static std::shared_ptr<SymbolPipeline> create(
       boost::asio::io_context& ioc, const feeds::BarOptions& bars,
       const std::filesystem::path& state_dir, std::string exchange, std::string symbol,
-      bool consecutive_trade_ids, bool trade_ids_usable, Publisher& publisher,
+      bool consecutive_trade_ids, bool trade_ids_usable,
+      std::unique_ptr<feeds::BarLogWriter> bar_log, Publisher& publisher,
       const ForecastingSetup& forecasting, feeds::LogSink log, std::string& error);
 
   SymbolPipeline(const SymbolPipeline&) = delete;
