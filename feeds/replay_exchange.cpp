@@ -305,9 +305,12 @@ net::awaitable<void> ReplayExchange::Impl::play_tape() {
     }
     // Backpressure: wait while any client is far behind. At speed 0 nothing
     // else makes this loop wait, so it also waits while nobody is subscribed
-    // (instead of spinning), and otherwise yields after every item so the
-    // writers, the acceptor and stop() get their turn on the strand.
-    if (options.speed <= 0) co_await net::post(strand, net::use_awaitable);
+    // (instead of spinning). At any speed the loop yields after every item:
+    // a tape running behind its schedule (many symbols, a busy machine)
+    // would otherwise never wait, and the writers, the acceptor and stop()
+    // would not get their turn on the strand (new clients were never
+    // answered).
+    co_await net::post(strand, net::use_awaitable);
     for (;;) {
       bool behind = false;
       bool listening = false;
