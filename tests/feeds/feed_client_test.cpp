@@ -21,6 +21,7 @@
 #include "feeds/replay_exchange.hpp"
 #include "feeds/trade_id_tracker.hpp"
 #include "tests/support/paths.hpp"
+#include "tests/support/slow_build.hpp"
 
 namespace tickcast::feeds {
 namespace {
@@ -86,8 +87,10 @@ class Loopback : public ::testing::Test {
   }
 
   // Waits until `pred` holds (checked under the lock) or the timeout passes.
+  // The timeout is a hang guard, so it scales with the build's slowness: a
+  // whole recording at full speed takes over 20 s under ASan at -O0.
   bool wait_for(const std::function<bool()>& pred, std::chrono::milliseconds timeout = 20s) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    const auto deadline = std::chrono::steady_clock::now() + timeout * test::kSlowBuildFactor;
     std::unique_lock lock(mu_);
     while (!pred()) {
       if (cv_.wait_until(lock, std::min(deadline, std::chrono::steady_clock::now() + 10ms)) ==
