@@ -173,7 +173,7 @@ TEST_F(ExchangeFaultTest, FloodOfFramesIsCountedWhileTheDaemonStaysResponsive) {
   for (int i = 0; i < 5; ++i) {
     const auto t0 = std::chrono::steady_clock::now();
     EXPECT_EQ(http_request(daemon_->port(), "GET", "/healthz", "", 2s).status, 200);
-    EXPECT_LT(std::chrono::steady_clock::now() - t0, 1s);
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, 2s);
   }
   ASSERT_TRUE(
       eventually([&] { return value(series::frames("other")) >= other_before + kFlood; }, 20s))
