@@ -18,6 +18,7 @@
 #include "tests/daemon/running_daemon.hpp"
 #include "tests/support/fault_proxy.hpp"
 #include "tests/support/http_client.hpp"
+#include "tests/support/slow_build.hpp"
 
 namespace tickcast::test {
 
@@ -31,9 +32,11 @@ inline double sample(const std::string& metrics, const std::string& series) {
   return std::stod(metrics.substr(begin, metrics.find('\n', begin) - begin));
 }
 
-// Polls `condition` every 50 ms until it holds or `timeout` passes.
+// Polls `condition` every 50 ms until it holds or `timeout` passes. Every
+// use is a hang guard ("should have happened by now"), so the timeout scales
+// by kSlowBuildFactor under the sanitizers.
 inline bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  const auto deadline = std::chrono::steady_clock::now() + timeout * kSlowBuildFactor;
   for (;;) {
     if (condition()) return true;
     if (std::chrono::steady_clock::now() >= deadline) return false;
