@@ -25,6 +25,8 @@ packages=(
   dpkg-dev lintian python3-yaml
   # the live page test: a real browser, driven by playwright-core from npm
   chromium
+  # fault tests: libfaketime steps the daemon's wall clock (tests/faults)
+  faketime
 )
 
 missing=()
