@@ -39,6 +39,7 @@
 #include "tests/support/http_client.hpp"
 #include "tests/support/paths.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/slow_build.hpp"
 
 namespace tickcast::test {
 namespace {
@@ -249,7 +250,7 @@ TEST(StreamSlowConsumerTest, StuckClientIsClosedWhileOthersGetEveryForecastInTim
     });
     return answer.get_future().get();
   };
-  const auto warm_deadline = Clock::now() + 20s;
+  const auto warm_deadline = Clock::now() + 20s * kSlowBuildFactor;
   while (!all_warm() && Clock::now() < warm_deadline) std::this_thread::sleep_for(100ms);
   ASSERT_TRUE(all_warm()) << daemon.output();
   std::this_thread::sleep_for(2s);  // past the start: caches, first scores
@@ -280,7 +281,7 @@ TEST(StreamSlowConsumerTest, StuckClientIsClosedWhileOthersGetEveryForecastInTim
   auto since_stuck = [&] {
     return std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - stuck_since);
   };
-  while (Clock::now() - stuck_since < 60s) {
+  while (Clock::now() - stuck_since < 60s * kSlowBuildFactor) {
     std::this_thread::sleep_for(250ms);
     const long rss = vm_rss_kib(daemon.pid());
     const std::string scrape = http_get(port, "/metrics").body;
@@ -345,7 +346,11 @@ TEST(StreamSlowConsumerTest, StuckClientIsClosedWhileOthersGetEveryForecastInTim
   };
   // Every client got at least the bars of the whole hold, for every symbol.
   EXPECT_GE(live_min, static_cast<std::uint64_t>(kTopicsPerClient) * (closed_after.count() + 2));
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+  // (The sanitizer builds run the daemon about ten times slower: there the
+  // order and completeness above are checked, not the timing.)
   EXPECT_EQ(late, 0u) << "forecasts later than 1 s after their bar's end";
+#endif
 
   const long rss_growth = rss_max - rss_full;
   std::printf(
@@ -369,8 +374,12 @@ TEST(StreamSlowConsumerTest, StuckClientIsClosedWhileOthersGetEveryForecastInTim
                              (static_cast<double>(drained_bytes) / drained) / 1024;
   std::printf("a queue without conflation would have held %.0f KiB more\n", backlog_kib);
   EXPECT_GT(backlog_kib, 4 * 1024) << "too little was published to make the comparison";
+#if !defined(__SANITIZE_ADDRESS__)
+  // (Under ASan freed memory waits in its quarantine, so RSS grows by
+  // design; LeakSanitizer checks the daemon's memory at exit there.)
   EXPECT_LT(rss_growth, backlog_kib / 2)
       << "VmRSS grew " << rss_growth << " KiB while the stuck client's queue was held";
+#endif
 
   daemon.signal(SIGTERM);
   auto status = daemon.wait_exit(10s);
