@@ -66,6 +66,11 @@ struct DiskFault {
   const char* reason;  // strerror text the log line must carry
 };
 
+// For test listings: the fault's name, not its bytes.
+void PrintTo(const DiskFault& fault, std::ostream* out) {
+  *out << fault.name;
+}
+
 class DiskFaultTest : public ::testing::TestWithParam<DiskFault> {};
 
 TEST_P(DiskFaultTest, KeepsForecastingCountsLogsOnceAndRecoversByItself) {
