@@ -3,6 +3,8 @@
 #include <charconv>
 #include <numeric>
 
+#include "feeds/json_text.hpp"
+
 namespace tickcast::config {
 
 std::string describe_type(const toml::node& node) {
@@ -29,34 +31,9 @@ std::string describe_type(const toml::node& node) {
   return "nothing";
 }
 
+// TOML basic strings take JSON's escapes, so the feeds' JSON escaper serves.
 std::string quote(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          static constexpr char kHex[] = "0123456789abcdef";
-          out += "\\u00";
-          out += kHex[(c >> 4) & 0xf];
-          out += kHex[c & 0xf];
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
+  return feeds::json_string(text);
 }
 
 std::string format_number(double value) {
