@@ -13,14 +13,10 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/metrics_text.hpp"
 #include "tests/support/process.hpp"
 
 namespace tickcast::test {
-
-// Sum of every sample of `family` whose line contains all of `labels`
-// (e.g. {"what=\"bar_log\""}), or -1 if there is none.
-double sum_samples(const std::string& metrics, const std::string& family,
-                   const std::vector<std::string>& labels = {});
 
 // How many times `text` occurs in `haystack`.
 int count_occurrences(const std::string& haystack, const std::string& text);
