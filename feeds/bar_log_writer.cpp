@@ -177,8 +177,9 @@ IoStatus BarLogWriter::delete_expired(std::int64_t now_unix_ns) {
 
 IoStatus BarLogWriter::append(const Bar& bar, std::int64_t now_unix_ns) {
   // A background sync that failed closes the segment; this bar then starts
-  // a new one below, like any bar after a failure.
-  (void)collect_sync();
+  // a new one below, like any bar after a failure, and the failure is still
+  // returned: bars of the closed segment may be lost.
+  const IoStatus background = collect_sync();
   if (fd_ < 0) {
     // The last segment was closed by a failure: try a new one for this bar.
     if (IoStatus status = start_segment(segment_number_ + 1, now_unix_ns); !status.is_ok()) {
@@ -207,8 +208,8 @@ IoStatus BarLogWriter::append(const Bar& bar, std::int64_t now_unix_ns) {
   stats_.ok.store(true, std::memory_order_relaxed);
   bump(stats_.bars_appended);
   bump(stats_.bytes_appended, static_cast<std::uint64_t>(size));
-  if (options_.fsync_interval_ns == 0) return sync(now_unix_ns);
-  return sync_if_due(now_unix_ns);
+  IoStatus synced = options_.fsync_interval_ns == 0 ? sync(now_unix_ns) : sync_if_due(now_unix_ns);
+  return background.is_ok() ? synced : background;
 }
 
 IoStatus BarLogWriter::sync_if_due(std::int64_t now_unix_ns) {
