@@ -61,10 +61,7 @@ BarLogWriter::BarLogWriter(std::filesystem::path dir, std::string exchange, std:
       options_(options) {}
 
 BarLogWriter::~BarLogWriter() {
-  if (fd_ >= 0) {
-    if (dirty_ && ::fdatasync(fd_) != 0) bump(stats_.errors);
-    ::close(fd_);
-  }
+  if (file_ && dirty_ && ::fdatasync(fd()) != 0) bump(stats_.errors);
 }
 
 IoStatus BarLogWriter::open(const std::filesystem::path& dir, std::string exchange,
@@ -124,7 +121,7 @@ IoStatus BarLogWriter::start_segment(std::uint64_t number, std::int64_t now_unix
   }
   // The descriptor stays open for appending; O_APPEND is not needed since
   // this is the only writer and the offset is already at the end.
-  fd_ = fd;
+  file_ = std::make_shared<const SharedFd>(fd);
   segment_number_ = number;
   segment_path_ = final_path;
   segment_size_ = synced_bytes_ = segment_head_bytes_ = static_cast<std::int64_t>(head.size());
@@ -136,22 +133,20 @@ IoStatus BarLogWriter::start_segment(std::uint64_t number, std::int64_t now_unix
 
 IoStatus BarLogWriter::close_segment(std::int64_t now_unix_ns) {
   IoStatus status = sync(now_unix_ns);  // a failed sync has closed it already
-  if (fd_ >= 0) ::close(fd_);
-  fd_ = -1;
+  file_.reset();                        // a queued background sync may hold it a little longer
   return status;
 }
 
 void BarLogWriter::abandon_segment() {
   bump(stats_.errors);
   stats_.ok.store(false, std::memory_order_relaxed);
-  if (fd_ < 0) return;
+  if (!file_) return;
   // A short write may have left part of a record; the reader would skip it
   // as a torn tail, but cutting it keeps the segment clean. Best effort.
-  if (::ftruncate(fd_, segment_size_) != 0) {
+  if (::ftruncate(fd(), segment_size_) != 0) {
     // Nothing more to do: the reader treats the partial record as torn.
   }
-  ::close(fd_);
-  fd_ = -1;
+  file_.reset();
   dirty_ = false;
 }
 
@@ -180,7 +175,7 @@ IoStatus BarLogWriter::append(const Bar& bar, std::int64_t now_unix_ns) {
   // a new one below, like any bar after a failure, and the failure is still
   // returned: bars of the closed segment may be lost.
   const IoStatus background = collect_sync();
-  if (fd_ < 0) {
+  if (!file_) {
     // The last segment was closed by a failure: try a new one for this bar.
     if (IoStatus status = start_segment(segment_number_ + 1, now_unix_ns); !status.is_ok()) {
       return status;
@@ -198,7 +193,7 @@ IoStatus BarLogWriter::append(const Bar& bar, std::int64_t now_unix_ns) {
     // counted in stats().errors and retried at the next rotation.
     (void)delete_expired(now_unix_ns);
   }
-  IoStatus status = write_fd(fd_, record, segment_path_);
+  IoStatus status = write_fd(fd(), record, segment_path_);
   if (!status.is_ok()) {
     abandon_segment();
     return status;
@@ -221,13 +216,7 @@ IoStatus BarLogWriter::sync_if_due(std::int64_t now_unix_ns) {
 }
 
 void BarLogWriter::submit_sync(std::int64_t now_unix_ns) {
-  // A descriptor of the syncer's own, so rotation may close ours meanwhile.
-  const int fd = ::fcntl(fd_, F_DUPFD_CLOEXEC, 0);
-  if (fd < 0) {
-    (void)sync(now_unix_ns);  // out of descriptors: sync in place instead
-    return;
-  }
-  pending_sync_ = options_.syncer->submit(fd);
+  pending_sync_ = options_.syncer->submit(file_);
   pending_segment_ = segment_number_;
   pending_bytes_ = segment_size_;
   last_sync_ns_ = now_unix_ns;
@@ -238,7 +227,7 @@ IoStatus BarLogWriter::collect_sync() {
   if (!pending_sync_ || !pending_sync_->done()) return IoStatus::ok();
   const int err = pending_sync_->error();
   pending_sync_.reset();
-  const bool same_segment = fd_ >= 0 && pending_segment_ == segment_number_;
+  const bool same_segment = file_ && pending_segment_ == segment_number_;
   if (err != 0) {
     // As in sync(): the kernel may have dropped the pages, so nothing more
     // goes into that segment.
@@ -259,8 +248,8 @@ IoStatus BarLogWriter::collect_sync() {
 }
 
 IoStatus BarLogWriter::sync(std::int64_t now_unix_ns) {
-  if (fd_ < 0 || !dirty_) return IoStatus::ok();
-  if (::fdatasync(fd_) != 0) {
+  if (!file_ || !dirty_) return IoStatus::ok();
+  if (::fdatasync(fd()) != 0) {
     const int err = errno;
     // Never retried on the same descriptor: a later fdatasync could report
     // success for pages the kernel already dropped.

@@ -117,6 +117,7 @@ class BarLogWriter {
   // Takes the outcome of a finished background sync, if any.
   IoStatus collect_sync();
   IoStatus sync_dir();
+  [[nodiscard]] int fd() const { return file_->get(); }
 
   std::filesystem::path dir_;
   std::string exchange_;
@@ -124,7 +125,9 @@ class BarLogWriter {
   BarLogOptions options_;
   BarLogStats stats_;
 
-  int fd_ = -1;
+  // The open segment, shared with a background sync in flight; empty when
+  // no segment is open (after a failed write or sync).
+  std::shared_ptr<const SharedFd> file_;
   std::uint64_t segment_number_ = 0;
   std::filesystem::path segment_path_;
   std::int64_t segment_size_ = 0;

@@ -17,11 +17,11 @@ FileSyncer::~FileSyncer() {
   thread_.join();
 }
 
-std::shared_ptr<const SyncTicket> FileSyncer::submit(int fd) {
+std::shared_ptr<const SyncTicket> FileSyncer::submit(std::shared_ptr<const SharedFd> file) {
   auto ticket = std::make_shared<SyncTicket>();
   {
     std::lock_guard lock(mutex_);
-    queue_.push_back({fd, ticket});
+    queue_.push_back({std::move(file), ticket});
   }
   wake_.notify_one();
   return ticket;
@@ -37,9 +37,9 @@ void FileSyncer::run() {
       job = std::move(queue_.front());
       queue_.pop_front();
     }
-    const int rc = ::fdatasync(job.fd);
+    const int rc = ::fdatasync(job.file->get());
     job.ticket->error_ = rc == 0 ? 0 : errno;
-    ::close(job.fd);
+    job.file.reset();  // closes it here if the writer has let go already
     job.ticket->done_.store(true, std::memory_order_release);
   }
 }

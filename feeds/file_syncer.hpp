@@ -10,6 +10,8 @@
 // Thread-safe. Syncs run one at a time in submission order.
 #pragma once
 
+#include <unistd.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -19,6 +21,29 @@
 #include <thread>
 
 namespace tickcast::feeds {
+
+// An open file descriptor, closed when its last owner lets go of it.
+//
+// Why shared: a writer and the syncer both hold the file while a sync is
+// queued, so the writer may rotate to a new file meanwhile without the sync
+// losing its descriptor. Sharing the writer's own descriptor (rather than a
+// dup per sync) keeps the daemon's descriptor count at one per open file,
+// whatever the syncer's queue holds.
+class SharedFd {
+ public:
+  // Takes ownership of `fd`.
+  explicit SharedFd(int fd) : fd_(fd) {}
+  ~SharedFd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  SharedFd(const SharedFd&) = delete;
+  SharedFd& operator=(const SharedFd&) = delete;
+
+  [[nodiscard]] int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
 
 // The outcome of one submitted sync.
 class SyncTicket {
@@ -43,15 +68,14 @@ class FileSyncer {
   FileSyncer(const FileSyncer&) = delete;
   FileSyncer& operator=(const FileSyncer&) = delete;
 
-  // Takes ownership of `fd`: syncs it with fdatasync(2) on the syncer's
-  // thread, then closes it. Pass a descriptor of your own (dup of the file's)
-  // so the file can be rotated or closed meanwhile; the sync still reaches
-  // the file's data. Never waits for the disk.
-  std::shared_ptr<const SyncTicket> submit(int fd);
+  // Syncs `file` with fdatasync(2) on the syncer's thread, holding a
+  // reference until then, so the caller may drop its own meanwhile. Never
+  // waits for the disk.
+  std::shared_ptr<const SyncTicket> submit(std::shared_ptr<const SharedFd> file);
 
  private:
   struct Job {
-    int fd;
+    std::shared_ptr<const SharedFd> file;
     std::shared_ptr<SyncTicket> ticket;
   };
   void run();

@@ -379,15 +379,20 @@ TEST(FileSyncer, SyncsAFileAndReportsWhatFdatasyncRefuses) {
       fs::temp_directory_path() / ("tickcast_syncer_" + std::to_string(::getpid()));
   const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   ASSERT_GE(fd, 0);
-  auto good = syncer.submit(fd);
+  auto kept = std::make_shared<const SharedFd>(fd);
+  auto good = syncer.submit(kept);
   int pipe_fds[2];
   ASSERT_EQ(::pipe(pipe_fds), 0);
   ::close(pipe_fds[0]);
-  auto bad = syncer.submit(pipe_fds[1]);  // fdatasync(2) on a pipe: EINVAL
+  // fdatasync(2) on a pipe: EINVAL. Nobody but the syncer holds this one.
+  auto bad = syncer.submit(std::make_shared<const SharedFd>(pipe_fds[1]));
   ASSERT_TRUE(eventually([&] { return good->done() && bad->done(); }));
   EXPECT_EQ(good->error(), 0);
   EXPECT_EQ(bad->error(), EINVAL);
-  EXPECT_EQ(::fcntl(fd, F_GETFD), -1) << "the syncer closes what it was given";
+  EXPECT_EQ(::fcntl(pipe_fds[1], F_GETFD), -1) << "the last owner closes it";
+  EXPECT_NE(::fcntl(fd, F_GETFD), -1) << "a descriptor someone still holds stays open";
+  kept.reset();
+  EXPECT_EQ(::fcntl(fd, F_GETFD), -1);
   fs::remove(file);
 }
 
