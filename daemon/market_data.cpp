@@ -3,10 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <cctype>
 
 #include "daemon/bar_log_opener.hpp"
 #include "feeds/dialect.hpp"
+#include "feeds/symbol_case.hpp"
 
 namespace tickcast::daemon {
 
@@ -15,12 +15,6 @@ namespace {
 // Bar logs opened side by side at start (their syncs wait on the disk, not
 // the CPU).
 constexpr std::size_t kBarLogOpenThreads = 16;
-
-std::string upper(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
 
 }  // namespace
 
@@ -104,19 +98,19 @@ std::unique_ptr<MarketData> MarketData::create(boost::asio::io_context& ioc,
     const bool ids_usable = dialect->id_continuity() != feeds::IdContinuity::kNone;
 
     // Trades are routed by symbol; exchanges differ in case ("btcusdt").
-    auto routes = std::make_shared<std::map<std::string, std::shared_ptr<SymbolPipeline>>>();
+    auto routes = std::make_shared<feeds::SymbolMap<std::shared_ptr<SymbolPipeline>>>();
     for (const std::string& symbol : options.symbols) {
       auto pipeline = SymbolPipeline::create(
           ioc, config.bars, state_dir, options.exchange, symbol, consecutive, ids_usable,
           std::move(bar_logs[next_log++]), publisher, forecasting, spdlog_sink(), error);
       if (!pipeline) return nullptr;
-      (*routes)[upper(symbol)] = pipeline;
+      (*routes)[symbol] = pipeline;
       market->pipelines_.push_back(pipeline);
     }
 
     feeds::FeedCallbacks callbacks;
     callbacks.on_trade = [routes](const Trade& trade) {
-      if (auto it = routes->find(upper(trade.symbol)); it != routes->end()) {
+      if (auto it = routes->find(trade.symbol); it != routes->end()) {
         it->second->post_trade(trade);
       }
     };

@@ -1,29 +1,17 @@
 #include "feeds/dialect_binance.hpp"
 
-#include <cctype>
 #include <utility>
 
 #include "feeds/dialect_common.hpp"
 #include "feeds/json_text.hpp"
 #include "feeds/pair_names.hpp"
+#include "feeds/symbol_case.hpp"
 
 namespace tickcast::feeds {
 namespace {
 
 namespace od = simdjson::ondemand;
 using detail::to_decode_error;
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string upper(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string_view stream_suffix(BinanceDialect::Channel channel) {
   return channel == BinanceDialect::Channel::kTrade ? "@trade" : "@aggTrade";
@@ -170,7 +158,7 @@ std::string BinanceDialect::default_url() const {
   std::string url = "wss://stream.binance.com:9443/stream?streams=";
   for (std::size_t i = 0; i < symbols_.size(); ++i) {
     if (i > 0) url += '/';
-    url += lower(symbols_[i]);
+    url += ascii_lower(symbols_[i]);
     url += stream_suffix(channel_);
   }
   return url;
@@ -181,7 +169,7 @@ std::vector<std::string> BinanceDialect::subscribe_messages() const {
   std::string msg = R"({"method":"SUBSCRIBE","params":[)";
   for (std::size_t i = 0; i < symbols_.size(); ++i) {
     if (i > 0) msg += ',';
-    msg += json_string(lower(symbols_[i]) + std::string(stream_suffix(channel_)));
+    msg += json_string(ascii_lower(symbols_[i]) + std::string(stream_suffix(channel_)));
   }
   msg += R"(],"id":1})";
   return {msg};
@@ -251,7 +239,7 @@ std::vector<std::string> BinanceDialect::symbols_from_target(std::string_view ta
     const std::string_view item = list.substr(0, list.find('/'));
     list = item.size() < list.size() ? list.substr(item.size() + 1) : std::string_view{};
     if (const auto at = item.find('@'); at != std::string_view::npos && at > 0) {
-      symbols.push_back(upper(item.substr(0, at)));
+      symbols.push_back(ascii_upper(item.substr(0, at)));
     }
   }
   return symbols;
@@ -292,7 +280,7 @@ ServerReply BinanceDialect::answer(std::string_view client_frame) const {
   }
   for (const std::string& p : params) {
     if (const auto at = p.find('@'); at != std::string::npos && at > 0) {
-      reply.symbols.push_back(upper(std::string_view(p).substr(0, at)));
+      reply.symbols.push_back(ascii_upper(std::string_view(p).substr(0, at)));
     }
   }
   reply.frames.push_back(R"({"result":null,"id":)" + std::to_string(id) + "}");
@@ -316,8 +304,9 @@ std::string BinanceDialect::encode_trade(const Trade& t) const {
            R"(,"l":)" + std::to_string(t.trade_id) + R"(,"T":)" + time + R"(,"m":)" + m +
            R"(,"M":true})";
   }
-  return R"({"stream":)" + json_string(lower(t.symbol) + std::string(stream_suffix(channel_))) +
-         R"(,"data":)" + data + "}";
+  return R"({"stream":)" +
+         json_string(ascii_lower(t.symbol) + std::string(stream_suffix(channel_))) + R"(,"data":)" +
+         data + "}";
 }
 
 std::string BinanceDialect::encode_reconnect_request() const {

@@ -1,7 +1,5 @@
 #include "feeds/feed_stats.hpp"
 
-#include <cctype>
-
 namespace tickcast::feeds {
 
 std::string_view to_string(DisconnectReason reason) {
@@ -42,24 +40,9 @@ void LatencyHistogram::observe_ns(std::int64_t ns) {
   sum_ns_.fetch_add(ns, std::memory_order_relaxed);
 }
 
-namespace {
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-}  // namespace
-
 SymbolStats* FeedStats::find(std::string_view symbol) {
-  for (SymbolStats& s : symbols) {
-    if (iequals(s.symbol, symbol)) return &s;
-  }
-  return nullptr;
+  const auto it = by_symbol.find(symbol);
+  return it == by_symbol.end() ? nullptr : it->second;
 }
 
 const SymbolStats* FeedStats::find(std::string_view symbol) const {

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "feeds/dialect.hpp"
+#include "feeds/symbol_case.hpp"
 
 namespace tickcast::feeds {
 
@@ -83,7 +84,10 @@ struct SymbolStats {
 
 struct FeedStats {
   explicit FeedStats(const std::vector<std::string>& configured) {
-    for (const std::string& s : configured) symbols.emplace_back(s);
+    for (const std::string& s : configured) {
+      SymbolStats& stats = symbols.emplace_back(s);
+      by_symbol.emplace(s, &stats);  // a second spelling of a symbol: the first wins
+    }
   }
   std::atomic<bool> connected{false};
   std::atomic<std::uint64_t> connects_total{0};
@@ -93,7 +97,8 @@ struct FeedStats {
   std::atomic<std::uint64_t> unknown_symbol_trades_total{0};  // trades for symbols not configured
   std::atomic<std::int64_t> last_frame_receive_ns{0};
   std::atomic<std::uint32_t> reconnect_attempt{0};  // current backoff attempt
-  std::deque<SymbolStats> symbols;  // fixed at construction (deque: atomics never move)
+  std::deque<SymbolStats> symbols;    // fixed at construction (deque: atomics never move)
+  SymbolMap<SymbolStats*> by_symbol;  // into `symbols`, for find()
 
   std::uint64_t frames_of(FrameKind k) const {
     return frames[static_cast<std::size_t>(k)].load(std::memory_order_relaxed);

@@ -1,16 +1,11 @@
 #include "feeds/pair_names.hpp"
 
 #include <array>
-#include <cctype>
+
+#include "feeds/symbol_case.hpp"
 
 namespace tickcast::feeds {
 namespace {
-
-std::string upper(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // Quote currencies seen on the supported exchanges' spot lists, longest
 // first so that "USDT" wins over "USD" and "FDUSD" over "USD".
@@ -21,14 +16,14 @@ constexpr std::array<std::string_view, 22> kQuotes{
 }  // namespace
 
 std::string common_asset_code(std::string_view code) {
-  std::string out = upper(code);
+  std::string out = ascii_upper(code);
   if (out == "XBT") return "BTC";
   if (out == "XDG") return "DOGE";
   return out;
 }
 
 std::string normalize_concatenated_pair(std::string_view symbol) {
-  const std::string up = upper(symbol);
+  const std::string up = ascii_upper(symbol);
   for (std::string_view quote : kQuotes) {
     if (up.size() > quote.size() && up.ends_with(quote)) {
       const std::string_view base = std::string_view(up).substr(0, up.size() - quote.size());

@@ -20,6 +20,7 @@
 #include <optional>
 
 #include "feeds/dialect.hpp"
+#include "feeds/symbol_case.hpp"
 
 namespace tickcast::feeds {
 
@@ -51,17 +52,6 @@ std::string default_symbol(const std::string& dialect) {
   if (dialect == "bitstamp") return "btcusd";
   if (dialect == "okx") return "BTC-USDT";
   return "BTCUSDT";
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
 }
 
 }  // namespace
@@ -156,7 +146,7 @@ struct ReplaySession : std::enable_shared_from_this<ReplaySession> {
     if (!subscribed) return false;
     if (symbol == nullptr) return true;
     for (const std::string& s : symbols) {
-      if (iequals(s, *symbol)) return true;
+      if (equals_ignoring_case(s, *symbol)) return true;
     }
     return false;
   }
