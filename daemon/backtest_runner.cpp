@@ -48,7 +48,7 @@ double longest_skill(const model::Forecast& f) {
 
 BacktestResult run_backtest(const std::vector<Bar>& bars, const model::ModelOptions& options,
                             const model::ScoreOptions& scores, const std::string& source,
-                            bool keep_models) {
+                            bool keep_models, const BacktestObserver& observe) {
   BacktestResult out;
   if (bars.empty()) return out;
   const Bar& first = bars.front();
@@ -76,6 +76,7 @@ BacktestResult run_backtest(const std::vector<Bar>& bars, const model::ModelOpti
 
     const model::Forecast& f = online.on_bar(bar);
     const model::Forecast& s = fixed.on_bar(bar);
+    if (observe) observe(bar, f);
     BacktestRow row;
     row.online = f;
     row.online.scores.clear();

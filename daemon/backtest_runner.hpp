@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -72,9 +73,15 @@ struct BacktestResult {
   std::optional<model::Checkpoint> final_model;
 };
 
+// Sees every bar, in order, with the forecast the online forecaster made at
+// it (rolling scores included), before a retrain due at that bar runs: what
+// the daemon publishes on /v1/stream for that bar.
+using BacktestObserver = std::function<void(const Bar& bar, const model::Forecast& online)>;
+
 [[nodiscard]] BacktestResult run_backtest(const std::vector<Bar>& bars,
                                           const model::ModelOptions& options,
                                           const model::ScoreOptions& scores,
-                                          const std::string& source, bool keep_models = false);
+                                          const std::string& source, bool keep_models = false,
+                                          const BacktestObserver& observe = {});
 
 }  // namespace tickcast::daemon

@@ -21,7 +21,9 @@
 #include "daemon/backtest_runner.hpp"
 #include "daemon/backtest_svg.hpp"
 #include "daemon/bar_files.hpp"
+#include "daemon/stream_message.hpp"
 #include "daemon/subcommands.hpp"
+#include "feeds/bar_csv.hpp"
 #include "feeds/dialect.hpp"
 #include "feeds/input_file.hpp"
 #include "feeds/resampler.hpp"
@@ -187,7 +189,14 @@ int backtest_main(std::span<const std::string_view> args) {
       .option("models-dir", "DIR",
               "also write each accepted model as DIR/vNNNNNN.model, as the daemon does "
               "(weights, scaler and the state right after the swap), and the live model after "
-              "the last bar as DIR/live.model");
+              "the last bar as DIR/live.model")
+      .option("bars-out", "FILE",
+              "also write the bars the backtest ran on as CSV (the columns of `tickcast "
+              "resample` and `tickcast bars dump`), to compare with a daemon's bar log")
+      .option("stream-out", "FILE",
+              "also write each forecast as the daemon publishes it on /v1/stream, one JSON "
+              "object per line ({\"type\":\"forecast\",<the message's fields>}), to compare "
+              "with a live run");
   if (auto exit_code = parser.parse_or_exit_code(args)) return *exit_code;
   const auto fail = [](const std::string& message) {
     std::cerr << "tickcast backtest: " << message << '\n';
@@ -260,11 +269,21 @@ int backtest_main(std::span<const std::string_view> args) {
   if (ec) return fail("cannot create --out " + out_dir.string() + ": " + ec.message());
 
   std::cerr << "backtest: " << bars.size() << " bars from " << settings.input << '\n';
+  const auto stream_out = parser.get_optional("stream-out");
+  std::string stream_text;
+  BacktestObserver observe;
+  if (stream_out) {
+    observe = [&stream_text](const Bar&, const model::Forecast& forecast) {
+      stream_text += "{\"type\":\"forecast\",";
+      stream_text += forecast_fields(forecast);
+      stream_text += "}\n";
+    };
+  }
   const auto began = std::chrono::steady_clock::now();
   const BacktestResult result =
       run_backtest(bars, settings.model, settings.scores,
                    std::filesystem::path(settings.input).filename().string(),
-                   parser.get_optional("models-dir").has_value());
+                   parser.get_optional("models-dir").has_value(), observe);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
 
@@ -280,6 +299,20 @@ int backtest_main(std::span<const std::string_view> args) {
         {"report.json", backtest_report_json(result, settings)},
         {"report.svg", backtest_svg(result, title)}}) {
     if (std::string error = model::write_file_atomically(out_dir / name, text); !error.empty()) {
+      return fail(error);
+    }
+  }
+  if (auto bars_out = parser.get_optional("bars-out")) {
+    std::string text(feeds::bar_csv_header());
+    text += '\n';
+    for (const Bar& bar : bars) feeds::append_bar_csv(bar, text);
+    if (std::string error = model::write_file_atomically(*bars_out, text); !error.empty()) {
+      return fail(error);
+    }
+  }
+  if (stream_out) {
+    if (std::string error = model::write_file_atomically(*stream_out, stream_text);
+        !error.empty()) {
       return fail(error);
     }
   }
