@@ -46,15 +46,18 @@
 // says why when they are not: drift detection is off (model.drift = "none")
 // and dm_threshold = 10 never flags no_skill nor refuses a candidate for it;
 // both read the live model's residuals since it was installed, i.e. since
-// the swap bar, which differs (docs/online.md, "Live vs backtest"). And a
-// daemon job that is still running when the next scheduled one comes due
-// starts that one late, when it ends: the backtest, synchronous, cannot know
-// that; retrain_every (30 bars, 1.2 s at this speed) is far above a job's
-// time (a few ms to train 100 bars of a tiny LSTM).
+// the swap bar, which differs; so would the gate's live_no_skill input
+// (docs/online.md, "Live vs backtest"). And a daemon job that is still
+// running when the next scheduled one comes due starts that one late, when
+// it ends: the backtest, synchronous, cannot know that; retrain_every (30
+// bars, 1.2 s at this speed) is far above a job's time (tens of ms for a
+// 1x128 LSTM on 60 bars; big enough that swaps land a bar or two late).
 //
 // Bars are determined by the trades alone as long as the daemon's clock
 // never closes a bar before its trades arrived: allowed_lateness = 1 s, so
 // a stall of over a second of the replay or the daemon would be needed.
+// A forecast the stream conflated (two bars closed by one trade) is not
+// compared; the daemon must have counted it.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <simdjson.h>
