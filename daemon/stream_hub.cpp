@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "daemon/metric_family.hpp"
+#include "daemon/stream_topic_pattern.hpp"
 
 namespace tickcast::daemon {
 
@@ -16,6 +17,9 @@ struct StreamHub::Topic {
   // delivers outside it, while (un)subscribing swaps in a new list.
   std::shared_ptr<const SubscriberList> subscribers = std::make_shared<SubscriberList>();
 };
+
+// topic_pattern_error spells the status topic out.
+static_assert(kStatusTopic == "status");
 
 namespace {
 
@@ -99,15 +103,10 @@ void StreamHub::publish(const std::string& topic_name, std::string_view type,
 
 std::string StreamHub::expand_locked(const std::string& pattern, std::vector<Topic*>& out,
                                      std::string& message) {
+  message = topic_pattern_error(pattern);
+  if (!message.empty()) return "bad_request";
   const auto parts = split(pattern, ':');
   const bool status = pattern == kStatusTopic;
-  if (!status &&
-      (parts.size() != 3 || (parts[0] != "bar" && parts[0] != "forecast" && parts[0] != "*"))) {
-    message = "topic \"" + pattern +
-              "\" is not \"status\", \"bar:<exchange>:<symbol>\" or "
-              "\"forecast:<exchange>:<symbol>\" (\"*\" may stand for any part)";
-    return "bad_request";
-  }
   const std::size_t before = out.size();
   for (auto& [name, topic] : topics_) {
     if (status) {

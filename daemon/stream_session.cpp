@@ -1,6 +1,5 @@
 #include "daemon/stream_session.hpp"
 
-#include <simdjson.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/dispatch.hpp>
@@ -9,6 +8,8 @@
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/websocket/ssl.hpp>
+
+#include "daemon/stream_request.hpp"
 
 namespace tickcast::daemon {
 
@@ -160,15 +161,8 @@ void BasicStreamSession<Stream>::handle(std::string_view text) {
   tokens_at_ = now;
   tokens_ -= 1;
 
-  simdjson::dom::parser parser;
-  simdjson::dom::element request;
-  std::string id_json;
-  const bool parsed = parser.parse(text.data(), text.size()).get(request) == simdjson::SUCCESS &&
-                      request.is_object();
-  if (parsed) {
-    simdjson::dom::element id;
-    if (request["id"].get(id) == simdjson::SUCCESS) id_json = simdjson::to_string(id);
-  }
+  const StreamRequest request = parse_stream_request(text);
+  const std::string& id_json = request.id_json;
   if (tokens_ < 0) {
     hub_->stats().rate_limited.fetch_add(1, std::memory_order_relaxed);
     if (tokens_ < -rate) {
@@ -182,39 +176,19 @@ void BasicStreamSession<Stream>::handle(std::string_view text) {
                                           std::to_string(options_.max_messages_per_second) +
                                           " messages per second; this one was ignored"));
   }
-  if (!parsed) {
-    return enqueue_control(error_text(id_json, "bad_request", "not a JSON object"));
-  }
-  std::string_view op;
-  if (request["op"].get(op) != simdjson::SUCCESS) {
-    return enqueue_control(error_text(id_json, "bad_request", "no \"op\" string"));
+  if (!request.ok()) {
+    return enqueue_control(error_text(id_json, request.error_code, request.error_message));
   }
 
-  if (op == "ping") return enqueue_control(ack_text(op, id_json));
-  if (op == "list") return enqueue_control(ack_text(op, id_json, hub_->list_fields()));
-  if (op != "subscribe" && op != "unsubscribe") {
-    return enqueue_control(error_text(
-        id_json, "bad_request",
-        "unknown op \"" + std::string(op) + "\"; ops are subscribe, unsubscribe, ping, list"));
+  const std::string_view op = op_name(request.op);
+  if (request.op == StreamOp::kPing) return enqueue_control(ack_text(op, id_json));
+  if (request.op == StreamOp::kList) {
+    return enqueue_control(ack_text(op, id_json, hub_->list_fields()));
   }
-
-  simdjson::dom::array topics_array;
-  if (request["topics"].get(topics_array) != simdjson::SUCCESS || topics_array.size() == 0) {
-    return enqueue_control(
-        error_text(id_json, "bad_request", "\"topics\" must be a non-empty array of strings"));
-  }
-  std::vector<std::string> patterns;
-  for (simdjson::dom::element item : topics_array) {
-    std::string_view topic;
-    if (item.get(topic) != simdjson::SUCCESS) {
-      return enqueue_control(
-          error_text(id_json, "bad_request", "\"topics\" must be a non-empty array of strings"));
-    }
-    patterns.emplace_back(topic);
-  }
+  const std::vector<std::string>& patterns = request.topics;
 
   auto self = shared_from_this();
-  if (op == "unsubscribe") {
+  if (request.op == StreamOp::kUnsubscribe) {
     auto result = hub_->unsubscribe(self, patterns);
     if (!result.error_code.empty()) {
       return enqueue_control(error_text(id_json, result.error_code, result.error_message));
