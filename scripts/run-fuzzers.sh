@@ -21,7 +21,7 @@ jobs=${TICKCAST_FUZZ_JOBS:-1}
 data=${TICKCAST_SHARED_DATA_DIR:-$root/../shared/data}
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(dialect_decode frame_lines bar_log_segment checkpoint config)
+  targets=(dialect_decode frame_lines bar_log_segment checkpoint config stream_request)
 fi
 
 cd "$root"
@@ -38,6 +38,9 @@ for f in "${recordings[@]}"; do
   (zcat "$f" || true) | head -n 200
 done | "$build"/tickcast_fuzz_seeds "$seeds"
 cp "$root"/config/*.toml "$seeds"/config/
+# The client messages of docs/protocol.md, one JSON object a line there.
+grep '^{"op"' "$root"/docs/protocol.md | awk -v dir="$seeds/stream_request" \
+  '{ f = dir "/protocol-md-" NR; print > f; close(f) }'
 
 mkdir -p "$build"/fuzz-artifacts
 failed=()

@@ -7,8 +7,10 @@
 // each becomes a frame_lines seed as is and a Binance dialect seed without its
 // receive time. Every dialect also gets the trade, subscribe answer and
 // reconnect frames its own encoder writes; checkpoint and bar_log get files
-// written by encode_checkpoint and BarLogWriter. The config corpus is the
-// repo's config/*.toml, which the script copies.
+// written by encode_checkpoint and BarLogWriter; stream_request gets
+// subscriber requests naming the dialects' exchanges and symbols. The config
+// corpus is the repo's config/*.toml, and docs/protocol.md's client messages
+// join the stream_request corpus: the script copies both.
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -21,6 +23,7 @@
 
 #include "feeds/bar_log_writer.hpp"
 #include "feeds/frame_lines.hpp"
+#include "feeds/json_text.hpp"
 #include "model/checkpoint.hpp"
 #include "tests/fuzz/fuzz_dialects.hpp"
 
@@ -84,6 +87,29 @@ void write_dialect_seeds(const fs::path& out) {
   }
 }
 
+// Requests of /v1/stream (docs/protocol.md) about the symbols the dialect
+// seeds trade: every op, concrete topics and each kind of wildcard.
+void write_stream_request_seeds(const fs::path& out) {
+  const fs::path dir = out / "stream_request";
+  int n = 0;
+  const auto seed = [&](const std::string& text) {
+    write_file(dir / ("request-" + std::to_string(n++)), text);
+  };
+  for (const auto& d : fuzz::kFuzzDialects) {
+    const std::string exchange = d.exchange;
+    const std::string symbol = d.symbol;
+    const std::string topics = feeds::json_string("bar:" + exchange + ":" + symbol) + "," +
+                               feeds::json_string("forecast:" + exchange + ":*") + "," +
+                               feeds::json_string("*:*:" + symbol) + ",\"status\"";
+    seed("{\"op\":\"subscribe\",\"topics\":[" + topics + "],\"id\":" + std::to_string(n) + "}");
+    seed("{\"id\":{\"seq\":" + std::to_string(n) + "},\"op\":\"unsubscribe\",\"topics\":[" +
+         feeds::json_string("bar:" + exchange + ":*") + "]}");
+  }
+  seed(R"({"op":"ping","id":"client-1"})");
+  seed(R"({"op":"list","id":null})");
+  seed(R"({"op":"list"})");
+}
+
 void write_checkpoint_seeds(const fs::path& out) {
   model::Checkpoint ck;
   ck.feature_names = {"log_return", "log_range", "mask"};
@@ -145,14 +171,15 @@ int main(int argc, char** argv) {
     return 2;
   }
   const fs::path out = argv[1];
-  for (const char* d :
-       {"dialect_decode", "frame_lines", "checkpoint", "bar_log_segment", "config"}) {
+  for (const char* d : {"dialect_decode", "frame_lines", "checkpoint", "bar_log_segment", "config",
+                        "stream_request"}) {
     fs::create_directories(out / d);
   }
   const int lines = write_recorded_lines(out);
   write_dialect_seeds(out);
   write_checkpoint_seeds(out);
   write_bar_log_seed(out);
+  write_stream_request_seeds(out);
   std::cout << "seeds written to " << out.string() << " (" << lines << " recorded lines)\n";
   return 0;
 }
