@@ -9,7 +9,9 @@
 // trade. Then `tickcast backtest --frames` runs over the very same file with
 // the daemon's config, and writes its bars (--bars-out), its forecasts as
 // the daemon would publish them (--stream-out) and every accepted model
-// (--models-dir). Both start from nothing: an empty state dir and the first
+// (--models-dir); and `tickcast backtest --trades` over the same recording's
+// trades CSV, whose bars, jobs and models up to there must be the same
+// again. Both start from nothing: an empty state dir and the first
 // trade of the file, so the first bar of both is the same (a gap: it began
 // before the first trade seen). Compared, exactly:
 //
@@ -96,6 +98,12 @@ constexpr const char* kSpeed = "25";
 
 fs::path recording() {
   return shared_data_dir() / "trades/raw/hftbacktest_binance_spot_btcusdt_20240808.gz";
+}
+
+// The same recording's trades as CSV (every @trade message of it and of the
+// next day's file, PROVENANCE.md): the backtest's --trades input.
+fs::path trades_csv() {
+  return shared_data_dir() / "trades/binance_spot_BTCUSDT_trades_20240808T2354Z-20240809T0005Z.csv";
 }
 
 // The feed points at a replay exchange the test starts later (after its
@@ -325,7 +333,17 @@ TEST(OnlineReplayParityTest, LiveAndBacktestOnTheSameTradesGiveTheSameBarsJobsMo
                    (out / "bars.csv").string(), "--stream-out", (out / "stream.jsonl").string()},
                   120s);
   ASSERT_EQ(backtest.status, 0) << backtest.output;
+  // And over the trades CSV: it goes on into the next day, so only what
+  // precedes the frames file's last bar is compared.
+  const fs::path out_csv = daemon.dir().path() / "backtest-trades";
+  const CommandResult backtest_csv = run_command(
+      {tickcast_binary().string(), "backtest", "--config", daemon.config_path().string(),
+       "--trades", trades_csv().string(), "--out", out_csv.string(), "--models-dir",
+       (out_csv / "models").string(), "--bars-out", (out_csv / "bars.csv").string()},
+      120s);
+  ASSERT_EQ(backtest_csv.status, 0) << backtest_csv.output;
   const std::vector<std::string> backtest_bars = lines_of(read_file(out / "bars.csv"));
+  const std::vector<std::string> csv_bars = lines_of(read_file(out_csv / "bars.csv"));
   ASSERT_GT(backtest_bars.size(), 300u) << "header and bars";
   // Sequences start at 0 on both sides; the last bar is cut by the file's end.
   const std::uint64_t last = backtest_bars.size() - 2;  // the backtest's last bar
@@ -360,20 +378,27 @@ TEST(OnlineReplayParityTest, LiveAndBacktestOnTheSameTradesGiveTheSameBarsJobsMo
   const std::vector<std::string> live_bars = lines_of(read_file(dump));
   ASSERT_GT(live_bars.size(), backtest_bars.size()) << "the daemon stopped early";
   EXPECT_EQ(live_bars[0], backtest_bars[0]) << "the columns";
+  ASSERT_GT(csv_bars.size(), backtest_bars.size());
   std::size_t differing_bars = 0;
   for (std::uint64_t sequence = 0; sequence < last; ++sequence) {
-    if (live_bars[sequence + 1] != backtest_bars[sequence + 1] && ++differing_bars <= 5) {
-      ADD_FAILURE() << "bar " << sequence << "\n  live:     " << live_bars[sequence + 1]
-                    << "\n  backtest: " << backtest_bars[sequence + 1];
+    const std::string& live = live_bars[sequence + 1];
+    if ((live != backtest_bars[sequence + 1] || live != csv_bars[sequence + 1]) &&
+        ++differing_bars <= 5) {
+      ADD_FAILURE() << "bar " << sequence << "\n  live:             " << live
+                    << "\n  backtest, frames: " << backtest_bars[sequence + 1]
+                    << "\n  backtest, trades: " << csv_bars[sequence + 1];
     }
   }
   EXPECT_EQ(differing_bars, 0u);
 
   // (b) The jobs that started before the backtest's last bar.
   std::vector<Job> live_jobs = daemon_jobs(log),
-                   bt_jobs = backtest_jobs(read_file(out / "report.json"));
-  std::erase_if(live_jobs, [last](const Job& j) { return j.bar >= last; });
-  std::erase_if(bt_jobs, [last](const Job& j) { return j.bar >= last; });
+                   bt_jobs = backtest_jobs(read_file(out / "report.json")),
+                   csv_jobs = backtest_jobs(read_file(out_csv / "report.json"));
+  for (std::vector<Job>* jobs : {&live_jobs, &bt_jobs, &csv_jobs}) {
+    std::erase_if(*jobs, [last](const Job& j) { return j.bar >= last; });
+  }
+  EXPECT_EQ(csv_jobs, bt_jobs);
   ASSERT_GE(bt_jobs.size(), 5u);
   EXPECT_EQ(live_jobs, bt_jobs) << "a daemon job that starts late ran longer than " << kRetrainEvery
                                 << " bars, or the trigger logic differs\n"
@@ -395,6 +420,7 @@ TEST(OnlineReplayParityTest, LiveAndBacktestOnTheSameTradesGiveTheSameBarsJobsMo
     const model::Checkpoint live = load(live_models / name);
     const model::Checkpoint bt = load(out / "models" / name);
     expect_same_model(live, bt);
+    expect_same_model(live, load(out_csv / "models" / name));
     EXPECT_EQ(bt.last_bar_sequence, job.bar);
     live_swap[job.version] = live.last_bar_sequence;
     std::printf("v%-7llu %-25llu %llu\n", static_cast<unsigned long long>(job.version),
