@@ -4,7 +4,7 @@
 // It prints "listening on ws://HOST:PORT" (or wss://) once bound, then serves
 // until SIGINT/SIGTERM. Faults are injected by writing their names to its
 // standard input, one per line: drop, stall, garbage, duplicate, skip,
-// reconnect, oversized.
+// reconnect, oversized, reject.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -23,7 +23,7 @@ int replay_exchange_main(std::span<const std::string_view> args) {
                    "Serves an exchange's websocket protocol on a local port and streams trades\n"
                    "from FILE (a trades CSV or a file of raw frames) or, without --trades, a\n"
                    "seeded synthetic market. Write a fault name to stdin to inject it: drop,\n"
-                   "stall, garbage, duplicate, skip, reconnect, oversized.");
+                   "stall, garbage, duplicate, skip, reconnect, oversized, reject.");
   parser.option("dialect", "NAME", "binance, coinbase, kraken, bitstamp, okx or bybit", {}, true);
   parser.option("trades", "FILE", "trades CSV or raw frames (default: synthetic stream)");
   parser.option("listen", "HOST:PORT", "address to listen on (port 0: any free port)",

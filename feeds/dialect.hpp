@@ -125,6 +125,10 @@ class Dialect {
 
   // The exchange's request-to-reconnect frame, if it has one.
   virtual std::string encode_reconnect_request() const { return {}; }
+
+  // The exchange's answer to a subscription it refuses (an unknown symbol),
+  // if the dialect tells one apart; decode() reads it as kRejected.
+  virtual std::string encode_subscription_rejected() const { return {}; }
 };
 
 // The dialects this build knows, in the order the docs list them.

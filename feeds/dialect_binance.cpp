@@ -313,6 +313,11 @@ std::string BinanceDialect::encode_reconnect_request() const {
   return R"({"e":"serverShutdown","E":0})";
 }
 
+std::string BinanceDialect::encode_subscription_rejected() const {
+  // The replay side does not track request ids; the client ignores them.
+  return R"({"error":{"code":2,"msg":"Invalid symbol."},"id":null})";
+}
+
 std::unique_ptr<Dialect> make_binance_dialect(const FeedOptions& options, std::string& error) {
   if (options.channel.empty() || options.channel == "trade") {
     return std::make_unique<BinanceDialect>(options, BinanceDialect::Channel::kTrade);

@@ -33,6 +33,7 @@ class BinanceDialect final : public Dialect {
   ServerReply answer(std::string_view client_frame) const override;
   std::string encode_trade(const Trade& t) const override;
   std::string encode_reconnect_request() const override;
+  std::string encode_subscription_rejected() const override;
 
  private:
   std::vector<std::string> symbols_;

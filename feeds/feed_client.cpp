@@ -2,6 +2,7 @@
 
 #include <openssl/ssl.h>
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -141,7 +142,9 @@ FeedClient::FeedClient(net::io_context& ioc, FeedOptions options, FeedCallbacks 
       stats_(options_.symbols),
       tracker_(IdContinuity::kNone),
       backoff_(options_.backoff_initial, options_.backoff_max),
-      reconnect_timer_(strand_) {}
+      reconnect_timer_(strand_),
+      resubscribe_backoff_(options_.backoff_initial, options_.backoff_max),
+      resubscribe_timer_(strand_) {}
 
 FeedClient::~FeedClient() = default;
 
@@ -162,6 +165,7 @@ void FeedClient::stop() {
     if (self->stopping_) return;
     self->stopping_ = true;
     self->reconnect_timer_.cancel();
+    self->resubscribe_timer_.cancel();
     if (self->standby_) self->close_link(self->standby_, DisconnectReason::kStopped);
     if (self->primary_) self->close_link(self->primary_, DisconnectReason::kStopped);
   });
@@ -423,7 +427,14 @@ void FeedClient::on_link_up(const std::shared_ptr<Link>& link) {
 void FeedClient::handle_control(const std::shared_ptr<Link>& link, const DecodeResult& result) {
   switch (result.kind) {
     case FrameKind::kRejected:
-      log(LogLevel::kError, "rejected", "the exchange rejected a request: " + result.detail);
+      log(LogLevel::kError, "rejected",
+          "the exchange rejected a request: " + result.detail +
+              "; subscribing again on a fresh connection after a backoff");
+      if (stopping_ || (link != primary_ && link != standby_)) break;
+      // A refused standby goes; the primary keeps delivering what it has
+      // until a standby's subscription is accepted and it delivers.
+      if (link == standby_) close_link(link, DisconnectReason::kRejected);
+      schedule_resubscribe();
       break;
     case FrameKind::kReconnect:
       log(LogLevel::kInfo, "rotation", "the exchange asks for a reconnect: " + result.detail);
@@ -505,6 +516,27 @@ void FeedClient::on_link_closed(const std::shared_ptr<Link>& link, DisconnectRea
   }
   if (link->up && mono() - link->up_since >= options_.backoff_reset_after) backoff_.reset();
   schedule_reconnect();
+}
+
+void FeedClient::schedule_resubscribe() {
+  if (resubscribe_pending_) return;
+  // Rejections far apart are separate incidents; back-to-back ones (the same
+  // symbol refused again and again) space out up to backoff_max.
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_rejection_ >= options_.backoff_reset_after) resubscribe_backoff_.reset();
+  last_rejection_ = now;
+  resubscribe_pending_ = true;
+  // At least backoff_initial: attempt 0 of a Backoff is immediate.
+  const auto delay = std::max(resubscribe_backoff_.next(), options_.backoff_initial);
+  resubscribe_timer_.expires_after(
+      std::chrono::duration_cast<std::chrono::steady_clock::duration>(delay));
+  resubscribe_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    self->resubscribe_pending_ = false;
+    if (ec || self->stopping_ || !self->primary_ || self->standby_) return;
+    // (No primary: the reconnect that follows subscribes anyway. A standby
+    // already on its way subscribes too.)
+    self->start_link(true, DisconnectReason::kRejected);
+  });
 }
 
 void FeedClient::schedule_reconnect() {

@@ -95,6 +95,9 @@ class FeedClient : public std::enable_shared_from_this<FeedClient> {
   void close_link(const std::shared_ptr<Link>& link, DisconnectReason reason);
   void promote(const std::shared_ptr<Link>& standby);
   void schedule_reconnect();
+  // After a refused subscription: a standby link subscribes again after
+  // resubscribe_backoff_, and replaces the primary once it delivers.
+  void schedule_resubscribe();
   void deliver(const std::shared_ptr<Link>& link, std::vector<Trade>& trades);
   void handle_control(const std::shared_ptr<Link>& link, const DecodeResult& result);
   void log(LogLevel level, std::string_view category, const std::string& message);
@@ -118,6 +121,10 @@ class FeedClient : public std::enable_shared_from_this<FeedClient> {
   IdContinuity continuity_ = IdContinuity::kNone;
   Backoff backoff_;
   boost::asio::steady_timer reconnect_timer_;
+  Backoff resubscribe_backoff_;
+  boost::asio::steady_timer resubscribe_timer_;
+  bool resubscribe_pending_ = false;
+  std::chrono::steady_clock::time_point last_rejection_{};
   std::shared_ptr<Link> primary_, standby_;
   DisconnectReason standby_reason_ = DisconnectReason::kRotation;
   std::uint64_t next_link_id_ = 1;

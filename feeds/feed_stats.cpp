@@ -26,6 +26,8 @@ std::string_view to_string(DisconnectReason reason) {
       return "rotation";
     case DisconnectReason::kStopped:
       return "stopped";
+    case DisconnectReason::kRejected:
+      return "rejected";
   }
   return "unknown";
 }

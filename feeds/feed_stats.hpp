@@ -45,8 +45,9 @@ enum class DisconnectReason : std::uint8_t {
   kServerRequest,  // the exchange asked us to reconnect (serverShutdown, ...)
   kRotation,       // replaced by a fresh connection before a forced disconnect
   kStopped,        // stop() was called
+  kRejected,       // the exchange refused a subscription: replaced to subscribe again
 };
-inline constexpr std::size_t kDisconnectReasonCount = 11;
+inline constexpr std::size_t kDisconnectReasonCount = 12;
 std::string_view to_string(DisconnectReason reason);
 
 // A Prometheus-style cumulative histogram with fixed bucket bounds.

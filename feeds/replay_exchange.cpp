@@ -71,6 +71,8 @@ bool parse_replay_fault(std::string_view text, ReplayFault& out) {
     out = ReplayFault::kReconnectRequest;
   else if (text == "oversized")
     out = ReplayFault::kOversized;
+  else if (text == "reject")
+    out = ReplayFault::kRejectSubscribe;
   else
     return false;
   return true;
@@ -116,6 +118,7 @@ struct ReplayExchange::Impl : std::enable_shared_from_this<ReplayExchange::Impl>
   std::string last_trade_frame;
   bool tape_started = false;
   bool skip_next = false;
+  int reject_subscriptions = 0;  // the next this many subscription requests are refused
   bool stopping = false;
 };
 
@@ -201,6 +204,11 @@ net::awaitable<void> ReplaySession::run(Ws& ws) {
     if (ec) break;
     const std::string text = beast::buffers_to_string(buffer.data());
     ServerReply reply = server->dialect->answer(text);
+    if (!reply.symbols.empty() && server->reject_subscriptions > 0) {
+      --server->reject_subscriptions;
+      enqueue(server->dialect->encode_subscription_rejected());
+      continue;
+    }
     for (std::string& f : reply.frames) enqueue(std::move(f));
     if (!reply.symbols.empty()) {
       for (std::string& s : reply.symbols) symbols.push_back(std::move(s));
@@ -367,6 +375,9 @@ void ReplayExchange::Impl::apply(ReplayFault fault) {
       break;
     case ReplayFault::kOversized:
       broadcast(R"({"padding":")" + std::string(2u << 20, 'x') + R"("})", nullptr);
+      break;
+    case ReplayFault::kRejectSubscribe:
+      if (!dialect->encode_subscription_rejected().empty()) ++reject_subscriptions;
       break;
   }
 }

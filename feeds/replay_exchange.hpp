@@ -66,8 +66,10 @@ enum class ReplayFault : std::uint8_t {
   kSkipId,            // leave out the next trade (the client sees a gap)
   kReconnectRequest,  // the dialect's "please reconnect" frame
   kOversized,         // one 2 MiB frame
+  kRejectSubscribe,   // refuse the next subscription request (dialects that have an answer for it)
 };
-// "drop", "stall", "garbage", "duplicate", "skip", "reconnect", "oversized".
+// "drop", "stall", "garbage", "duplicate", "skip", "reconnect", "oversized",
+// "reject".
 bool parse_replay_fault(std::string_view text, ReplayFault& out);
 
 // "wall" or "tape" (see ReplayOptions::clock).

@@ -317,15 +317,24 @@ TEST_F(ExchangeFaultTest, TlsFailuresAreCountedUntilTheRealCertificateIsPresente
   expect_recovers();
 }
 
-TEST_F(ExchangeFaultTest, RejectedSubscriptionIsCountedAndLoggedOnce) {
+TEST_F(ExchangeFaultTest, ARejectedSubscriptionIsCountedLoggedAndSubscribedAgain) {
   ASSERT_NO_FATAL_FAILURE(start());
   const double rejected_before = value(series::frames("rejected"));
-  proxy_->inject_frame(R"({"error":{"code":2,"msg":"Invalid symbol."},"id":1})");
+  // The exchange refuses the next two subscriptions, and the connection
+  // drops, so the feed must subscribe again: the reconnect is refused, and so
+  // is the first standby that subscribes again; the second one gets in.
+  exchange_->inject(feeds::ReplayFault::kRejectSubscribe);
+  exchange_->inject(feeds::ReplayFault::kRejectSubscribe);
+  proxy_->close_all();
   ASSERT_TRUE(
-      eventually([&] { return value(series::frames("rejected")) >= rejected_before + 1; }, 5s))
+      eventually([&] { return value(series::frames("rejected")) >= rejected_before + 2; }, 10s))
       << log();
   EXPECT_THAT(log(), HasSubstr("the exchange rejected a request: Invalid symbol."));
+  // The refused standby is closed for it, not left open forever.
+  EXPECT_TRUE(eventually([&] { return value(series::disconnects("rejected")) >= 1; }, 10s))
+      << log();
   expect_recovers();
+  EXPECT_EQ(value(series::frames("rejected")), rejected_before + 2) << "no refusal beyond the two";
 }
 
 }  // namespace
