@@ -225,14 +225,21 @@ void BasicStreamSession<Stream>::deliver(const StreamMessagePtr& message) {
     stats.drop(DropReason::kClosed);
     return;
   }
-  for (auto& queued : pending_) {
-    if (queued.message->topic_id == message->topic_id) {
-      // Newest wins: the older one was never sent, and the client would
-      // rather have the current state than a backlog.
-      queued.message = message;
+  // Newest wins over a backlog: an unsent older message of the topic is
+  // replaced, since a client behind would rather have the current state. But
+  // not over a burst: one trade can close two bars of a symbol in one
+  // handler, and the first forecast has had no chance to be written yet, so
+  // a message queued less than kBurstGrace ago keeps its place and the new
+  // one queues behind it (while the queue has room).
+  const auto now = Clock::now();
+  for (auto it = pending_.rbegin(); it != pending_.rend(); ++it) {
+    if (it->message->topic_id != message->topic_id) continue;
+    if (now - it->since >= kBurstGrace || pending_.size() >= options_.max_queue) {
+      it->message = message;  // keeps its `since`: the wait counts from the first
       stats.drop(DropReason::kConflated);
       return;
     }
+    break;
   }
   StreamStats::observe(stats.queue_depth, StreamStats::kQueueDepthBuckets,
                        static_cast<double>(pending_.size()));
@@ -240,7 +247,7 @@ void BasicStreamSession<Stream>::deliver(const StreamMessagePtr& message) {
     stats.drop(DropReason::kQueueFull);
     return;
   }
-  pending_.push_back({message, Clock::now()});
+  pending_.push_back({message, now});
   schedule_locked();
 }
 

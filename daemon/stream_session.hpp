@@ -3,9 +3,10 @@
 //
 // Reads client requests (subscribe, unsubscribe, ping, list) and answers
 // each; writes the messages of its topics from its own queue, one at a time.
-// The queue holds at most one message per topic (a newer one replaces an
-// unsent older one: a slow client gets the newest, never a stale backlog)
-// and at most server.stream_max_queue in all. A message that has waited in
+// The queue holds one message per topic (a newer one replaces an unsent
+// older one: a slow client gets the newest, never a stale backlog), except
+// that messages published within kBurstGrace of each other all queue, and at
+// most server.stream_max_queue in all. A message that has waited in
 // the queue longer than server.slow_client_timeout closes the connection
 // with 1013.
 //
@@ -57,6 +58,9 @@ class BasicStreamSession final : public StreamSession,
  private:
   using std::enable_shared_from_this<BasicStreamSession<Stream>>::shared_from_this;
   using Clock = std::chrono::steady_clock;
+  // Messages of one topic closer together than this are a burst, not a
+  // backlog, and are not conflated (see deliver()).
+  static constexpr Clock::duration kBurstGrace = std::chrono::milliseconds(20);
 
   void on_accept(boost::beast::error_code ec);
   void do_read();
