@@ -35,6 +35,7 @@
 #include <sstream>
 
 #include "model/checkpoint.hpp"
+#include "tests/daemon/checkpoint_compare.hpp"
 #include "tests/daemon/online_helpers.hpp"
 #include "tests/daemon/running_daemon.hpp"
 #include "tests/daemon/seed_bars.hpp"
@@ -60,34 +61,6 @@ DaemonConfig parity_config(int replay_port) {
                 "dm_threshold = 10\ncheckpoint_every = 1\ntrain_budget = \"60s\"\n\n"
                 "[scores]\nwindows = [20, 100]\n";
   return config;
-}
-
-model::Checkpoint load(const fs::path& file) {
-  model::Checkpoint ck;
-  const model::CheckpointStatus status = model::load_checkpoint(file, ck);
-  EXPECT_TRUE(status.ok()) << status.message;
-  return ck;
-}
-
-void expect_same_weights(const model::Checkpoint& a, const model::Checkpoint& b) {
-  EXPECT_EQ(a.feature_names, b.feature_names);
-  EXPECT_EQ(a.target, b.target);
-  EXPECT_EQ(a.scaler, b.scaler);
-  ASSERT_EQ(a.weights.shape, b.weights.shape);
-  for (std::size_t k = 0; k < a.weights.layers.size(); ++k) {
-    EXPECT_EQ(a.weights.layers[k].w_ih, b.weights.layers[k].w_ih) << k;
-    EXPECT_EQ(a.weights.layers[k].w_hh, b.weights.layers[k].w_hh) << k;
-    EXPECT_EQ(a.weights.layers[k].b_ih, b.weights.layers[k].b_ih) << k;
-    EXPECT_EQ(a.weights.layers[k].b_hh, b.weights.layers[k].b_hh) << k;
-  }
-  EXPECT_EQ(a.weights.head_w, b.weights.head_w);
-  EXPECT_EQ(a.weights.head_b, b.weights.head_b);
-  EXPECT_EQ(a.model_version, b.model_version);
-  EXPECT_EQ(a.residual_scale, b.residual_scale);
-  model::TrainingMetadata ma = a.meta, mb = b.meta;
-  ma.created_unix_ns = mb.created_unix_ns = 0;  // the daemon's clock vs the bar's end
-  ma.source = mb.source = "";
-  EXPECT_EQ(ma, mb);
 }
 
 // The CSV rows of `csv` whose sequence is in [first, last], with the header.
@@ -140,8 +113,8 @@ TEST(OnlineParityTest, LiveAndBacktestTrainTheSameFirstModelAndForecastTheSameAf
       << log;
   const std::uint64_t first_job_at = std::stoull(match[1]);
   const fs::path models = daemon.dir().path() / "state/models/binance/BTCUSDT";
-  const model::Checkpoint live_v1 = load(models / "v000001.model");
-  const model::Checkpoint live_final = load(models / "live.model");
+  const model::Checkpoint live_v1 = load_checkpoint_or_fail(models / "v000001.model");
+  const model::Checkpoint live_final = load_checkpoint_or_fail(models / "live.model");
   ASSERT_EQ(live_final.model_version, 1u) << "a second accepted model would end the comparison";
 
   // The daemon's bars, as the backtest's input.
@@ -164,12 +137,12 @@ TEST(OnlineParityTest, LiveAndBacktestTrainTheSameFirstModelAndForecastTheSameAf
        bars.string(), "--out", out.string(), "--models-dir", (out / "models").string()},
       120s);
   ASSERT_EQ(backtest.status, 0) << backtest.output;
-  const model::Checkpoint backtest_v1 = load(out / "models/v000001.model");
-  const model::Checkpoint backtest_final = load(out / "models/live.model");
+  const model::Checkpoint backtest_v1 = load_checkpoint_or_fail(out / "models/v000001.model");
+  const model::Checkpoint backtest_final = load_checkpoint_or_fail(out / "models/live.model");
 
   // 1. The same first model, trained on the same window.
   EXPECT_EQ(backtest_v1.meta.data_start_ns, live_v1.meta.data_start_ns);
-  expect_same_weights(live_v1, backtest_v1);
+  expect_same_trained_model(live_v1, backtest_v1);
   // The backtest installs at the bar the job was due; live, later.
   EXPECT_EQ(backtest_v1.last_bar_sequence, first_job_at);
   EXPECT_GE(live_v1.last_bar_sequence, first_job_at);

@@ -79,6 +79,7 @@
 #include <thread>
 
 #include "model/checkpoint.hpp"
+#include "tests/daemon/checkpoint_compare.hpp"
 #include "tests/daemon/online_helpers.hpp"
 #include "tests/daemon/running_daemon.hpp"
 
@@ -277,35 +278,6 @@ std::vector<Job> backtest_jobs(const std::string& report) {
   return out;
 }
 
-model::Checkpoint load(const fs::path& file) {
-  model::Checkpoint ck;
-  const model::CheckpointStatus status = model::load_checkpoint(file, ck);
-  EXPECT_TRUE(status.ok()) << file << ": " << status.message;
-  return ck;
-}
-
-void expect_same_model(const model::Checkpoint& live, const model::Checkpoint& backtest) {
-  EXPECT_EQ(live.model_version, backtest.model_version);
-  EXPECT_EQ(live.feature_names, backtest.feature_names);
-  EXPECT_EQ(live.target, backtest.target);
-  EXPECT_EQ(live.scaler, backtest.scaler);
-  ASSERT_EQ(live.weights.shape, backtest.weights.shape);
-  for (std::size_t k = 0; k < live.weights.layers.size(); ++k) {
-    EXPECT_EQ(live.weights.layers[k].w_ih, backtest.weights.layers[k].w_ih) << k;
-    EXPECT_EQ(live.weights.layers[k].w_hh, backtest.weights.layers[k].w_hh) << k;
-    EXPECT_EQ(live.weights.layers[k].b_ih, backtest.weights.layers[k].b_ih) << k;
-    EXPECT_EQ(live.weights.layers[k].b_hh, backtest.weights.layers[k].b_hh) << k;
-  }
-  EXPECT_EQ(live.weights.head_w, backtest.weights.head_w);
-  EXPECT_EQ(live.weights.head_b, backtest.weights.head_b);
-  EXPECT_EQ(live.residual_scale, backtest.residual_scale);
-  model::TrainingMetadata a = live.meta, b = backtest.meta;
-  EXPECT_NE(a.created_unix_ns, 0);
-  a.created_unix_ns = b.created_unix_ns = 0;  // the daemon's clock vs the bar's end
-  a.source = b.source = "";
-  EXPECT_EQ(a, b);
-}
-
 TEST(OnlineReplayParityTest, LiveAndBacktestOnTheSameTradesGiveTheSameBarsJobsModelsAndForecasts) {
   ASSERT_TRUE(fs::exists(recording())) << recording();
   const auto began = std::chrono::steady_clock::now();
@@ -417,10 +389,11 @@ TEST(OnlineReplayParityTest, LiveAndBacktestOnTheSameTradesGiveTheSameBarsJobsMo
     char name[32];
     std::snprintf(name, sizeof name, "v%06llu.model", static_cast<unsigned long long>(job.version));
     SCOPED_TRACE(name);
-    const model::Checkpoint live = load(live_models / name);
-    const model::Checkpoint bt = load(out / "models" / name);
-    expect_same_model(live, bt);
-    expect_same_model(live, load(out_csv / "models" / name));
+    const model::Checkpoint live = load_checkpoint_or_fail(live_models / name);
+    const model::Checkpoint bt = load_checkpoint_or_fail(out / "models" / name);
+    EXPECT_NE(live.meta.created_unix_ns, 0);
+    expect_same_trained_model(live, bt);
+    expect_same_trained_model(live, load_checkpoint_or_fail(out_csv / "models" / name));
     EXPECT_EQ(bt.last_bar_sequence, job.bar);
     live_swap[job.version] = live.last_bar_sequence;
     std::printf("v%-7llu %-25llu %llu\n", static_cast<unsigned long long>(job.version),
