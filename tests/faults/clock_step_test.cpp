@@ -46,12 +46,12 @@ TEST(ClockStepTest, AWallClockStepNeitherBurstsNorStallsBars) {
                            "/stream\"\n\n[bars]\ninterval = \"1s\"\nallowed_lateness = "
                            "\"200ms\"\n");
   const auto clock_file = dir.write("faketime", "+0\n");
+  auto env = preload_env(TICKCAST_FAKETIME_LIBRARY);
+  env["FAKETIME_TIMESTAMP_FILE"] = clock_file.string();
+  env["FAKETIME_NO_CACHE"] = "1";
+  env["DONT_FAKE_MONOTONIC"] = "1";
   Process daemon({tickcast_binary().string(), "run", "--config", config.string()},
-                 dir.path() / "daemon.log",
-                 {{"LD_PRELOAD", TICKCAST_FAKETIME_LIBRARY},
-                  {"FAKETIME_TIMESTAMP_FILE", clock_file.string()},
-                  {"FAKETIME_NO_CACHE", "1"},
-                  {"DONT_FAKE_MONOTONIC", "1"}});
+                 dir.path() / "daemon.log", env);
   ASSERT_TRUE(daemon.wait_for_output("listening on 127.0.0.1:", 15s)) << daemon.output();
   const std::string log = daemon.output();
   ASSERT_TRUE(std::regex_search(log, match, std::regex("listening on 127\\.0\\.0\\.1:([0-9]+)")));

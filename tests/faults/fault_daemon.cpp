@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <map>
 #include <regex>
 #include <sstream>
@@ -55,13 +54,9 @@ FaultDaemon::FaultDaemon(const TempDir& dir, FaultDaemonOptions options)
 void FaultDaemon::start() {
   std::map<std::string, std::string> env;
   if (options_.preload_fault_fs) {
-    env["LD_PRELOAD"] = fault_fs_library().string();
+    env = preload_env(fault_fs_library().string());
     env["TICKCAST_FAULT_PATH"] = state_dir().string();
     env["TICKCAST_FAULT_CONTROL"] = control_path_.string();
-    // A sanitizer build insists on coming first; the shim forwards to it.
-    const char* asan = std::getenv("ASAN_OPTIONS");
-    env["ASAN_OPTIONS"] = std::string(asan != nullptr ? asan : "") + (asan != nullptr ? ":" : "") +
-                          "verify_asan_link_order=0";
   }
   port_ = 0;
   // A log of its own per start: a daemon started again on the same

@@ -224,7 +224,10 @@ TEST_F(Loopback, FaultsAreSurvivedAndCounted) {
   r.loop = true;
   start_exchange(r);
   FeedOptions o = feed("binance", "BTCUSDT", ws_url("/stream?streams=btcusdt@trade"));
-  o.stale_after = 600ms;
+  // The watchdog counts whole frames. Under TSan, reading and discarding the
+  // 2 MiB oversized frame below took longer than 600 ms, so the link was
+  // recycled mid-frame and the frame never counted: scaled like a hang guard.
+  o.stale_after = 600ms * test::kSlowBuildFactor;
   o.max_frame_bytes = 64 * 1024;
   start_client(o);
   const FeedStats& s = client_->stats();

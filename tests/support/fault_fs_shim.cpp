@@ -45,10 +45,27 @@ long raw_open(const char* path, int flags) {
   return ::syscall(SYS_openat, AT_FDCWD, path, flags, 0);
 }
 
+// getenv(name), remembered once it is set. Not remembered while unset: a
+// sanitizer runtime writing its log (ASAN_OPTIONS=log_path) makes its first
+// intercepted calls before the environment is readable, and a null cached
+// then would turn the shim off for good.
+const char* env_once(const char* name, const char*& cache) {
+  if (cache == nullptr) cache = std::getenv(name);
+  return cache;
+}
+const char* control_file() {
+  static const char* cache = nullptr;
+  return env_once("TICKCAST_FAULT_CONTROL", cache);
+}
+const char* fault_prefix() {
+  static const char* cache = nullptr;
+  return env_once("TICKCAST_FAULT_PATH", cache);
+}
+
 // Reads the control file; no file (or no variables) means no fault.
 Fault current_fault() {
-  static const char* control = std::getenv("TICKCAST_FAULT_CONTROL");
-  static const char* prefix = std::getenv("TICKCAST_FAULT_PATH");
+  const char* control = control_file();
+  const char* prefix = fault_prefix();
   Fault fault;
   if (control == nullptr || prefix == nullptr) return fault;
   const long fd = raw_open(control, O_RDONLY | O_CLOEXEC);
@@ -86,7 +103,7 @@ Fault current_fault() {
 }
 
 bool under_prefix(const char* path) {
-  static const char* prefix = std::getenv("TICKCAST_FAULT_PATH");
+  const char* prefix = fault_prefix();
   if (path == nullptr || prefix == nullptr) return false;
   char absolute[4096];
   if (path[0] != '/') {

@@ -151,4 +151,12 @@ int free_port() {
   return port;
 }
 
+std::map<std::string, std::string> preload_env(const std::string& library) {
+  const char* asan = std::getenv("ASAN_OPTIONS");
+  std::string options = asan != nullptr ? asan : "";
+  if (!options.empty()) options += ':';
+  options += "verify_asan_link_order=0";
+  return {{"LD_PRELOAD", library}, {"ASAN_OPTIONS", options}};
+}
+
 }  // namespace tickcast::test

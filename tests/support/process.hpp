@@ -73,4 +73,11 @@ CommandResult run_command(const std::vector<std::string>& argv,
 // A TCP port on 127.0.0.1 that was free a moment ago.
 int free_port();
 
+// Environment entries that LD_PRELOAD `library` into a child. In the asan
+// preset the child's sanitizer runtime insists on being the first library
+// loaded and would refuse to start; verify_asan_link_order=0 (added to the
+// test's own ASAN_OPTIONS) lets it come second. The preloaded library's
+// functions then forward to the sanitizer's. Ignored by other builds.
+std::map<std::string, std::string> preload_env(const std::string& library);
+
 }  // namespace tickcast::test
