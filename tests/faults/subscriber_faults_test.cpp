@@ -17,7 +17,6 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket.hpp>
 #include <csignal>
-#include <cstdlib>
 #include <map>
 #include <sstream>
 
@@ -169,9 +168,9 @@ TEST(SubscriberFaultTest, TenThousandIdleConnectionsNeitherExhaustTheDaemonNorLo
 // (halt_on_error=0): expect_only_failed_vtable_probes() then tells those
 // reports from real ones. Builds without UBSan ignore the variable.
 std::map<std::string, std::string> env_for_fd_exhaustion() {
-  const char* inherited = std::getenv("UBSAN_OPTIONS");
-  return {{"UBSAN_OPTIONS", std::string(inherited != nullptr ? inherited : "") +
-                                ":halt_on_error=0:print_stacktrace=0:log_path=stderr"}};
+  return {{"UBSAN_OPTIONS",
+           sanitizer_options_with("UBSAN_OPTIONS",
+                                  "halt_on_error=0:print_stacktrace=0:log_path=stderr")}};
 }
 
 // Every UBSan report in `log` is a vtable probe that failed for want of a

@@ -151,12 +151,15 @@ int free_port() {
   return port;
 }
 
+std::string sanitizer_options_with(const char* variable, const std::string& options) {
+  const char* inherited = std::getenv(variable);
+  if (inherited == nullptr || *inherited == '\0') return options;
+  return std::string(inherited) + ':' + options;
+}
+
 std::map<std::string, std::string> preload_env(const std::string& library) {
-  const char* asan = std::getenv("ASAN_OPTIONS");
-  std::string options = asan != nullptr ? asan : "";
-  if (!options.empty()) options += ':';
-  options += "verify_asan_link_order=0";
-  return {{"LD_PRELOAD", library}, {"ASAN_OPTIONS", options}};
+  return {{"LD_PRELOAD", library},
+          {"ASAN_OPTIONS", sanitizer_options_with("ASAN_OPTIONS", "verify_asan_link_order=0")}};
 }
 
 }  // namespace tickcast::test

@@ -73,6 +73,11 @@ CommandResult run_command(const std::vector<std::string>& argv,
 // A TCP port on 127.0.0.1 that was free a moment ago.
 int free_port();
 
+// The test's own value of a sanitizer's options variable (ASAN_OPTIONS,
+// UBSAN_OPTIONS) with `options` appended: a child given it keeps the
+// preset's settings (log_path, halt_on_error) and later ones override them.
+std::string sanitizer_options_with(const char* variable, const std::string& options);
+
 // Environment entries that LD_PRELOAD `library` into a child. In the asan
 // preset the child's sanitizer runtime insists on being the first library
 // loaded and would refuse to start; verify_asan_link_order=0 (added to the
