@@ -9,9 +9,17 @@
 #include "model/lstm_kernels.hpp"
 
 #if defined(__x86_64__)
+#if defined(__clang__)
+// clang has no `#pragma GCC target`; this gives every function below the
+// same target attribute. Its <immintrin.h> declares every intrinsic whatever
+// the flags, so it comes first, outside the region.
+#include <immintrin.h>
+#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
+#else
 #pragma GCC push_options
 #pragma GCC target("avx2,fma")
 #include <immintrin.h>
+#endif
 
 namespace tickcast::model::kernels {
 namespace {
@@ -212,7 +220,11 @@ HeadFn avx2_head(int hidden) {
 
 }  // namespace tickcast::model::kernels
 
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
 #pragma GCC pop_options
+#endif
 #else  // not x86-64: vector_kernel_enabled() is false, so these are never asked.
 namespace tickcast::model::kernels {
 LayerStepFn avx2_layer_step(int, int) {

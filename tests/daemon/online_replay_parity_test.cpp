@@ -100,7 +100,7 @@ constexpr const char* kSpeed = "25";
 // A job must end within kRetrainEvery bars (1.2 s here) or the next one
 // starts late. Under the sanitizers (the daemon's Asio and bar-log code at
 // -O0) a 1x128 job took 1-2.7 s; a 1x32 one does a sixteenth of the work.
-constexpr int kHidden = kSlowBuildFactor > 1 ? 32 : 128;
+constexpr int kHidden = kSanitizerBuild ? 32 : 128;
 
 fs::path recording() {
   return shared_data_dir() / "trades/raw/hftbacktest_binance_spot_btcusdt_20240808.gz";

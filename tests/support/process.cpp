@@ -158,8 +158,15 @@ std::string sanitizer_options_with(const char* variable, const std::string& opti
 }
 
 std::map<std::string, std::string> preload_env(const std::string& library) {
+  // verify_asan_link_order=0: a runtime loaded as a library (g++) accepts
+  // coming second. allocator_release_to_os_interval_ms=-1: the runtime
+  // linked into the binary (clang) reads the clock while it holds its
+  // allocator's lock, and libfaketime's clock_gettime then mallocs on first
+  // use (dlsym), a deadlock; with no release interval it never asks.
   return {{"LD_PRELOAD", library},
-          {"ASAN_OPTIONS", sanitizer_options_with("ASAN_OPTIONS", "verify_asan_link_order=0")}};
+          {"ASAN_OPTIONS", sanitizer_options_with("ASAN_OPTIONS",
+                                                  "verify_asan_link_order=0:"
+                                                  "allocator_release_to_os_interval_ms=-1")}};
 }
 
 }  // namespace tickcast::test

@@ -78,11 +78,10 @@ int free_port();
 // preset's settings (log_path, halt_on_error) and later ones override them.
 std::string sanitizer_options_with(const char* variable, const std::string& options);
 
-// Environment entries that LD_PRELOAD `library` into a child. In the asan
-// preset the child's sanitizer runtime insists on being the first library
-// loaded and would refuse to start; verify_asan_link_order=0 (added to the
-// test's own ASAN_OPTIONS) lets it come second. The preloaded library's
-// functions then forward to the sanitizer's. Ignored by other builds.
+// Environment entries that LD_PRELOAD `library` into a child, with the
+// ASAN_OPTIONS (added to the test's own) that a sanitized child needs to
+// start with a preloaded library; process.cpp says why each. Ignored by
+// other builds.
 std::map<std::string, std::string> preload_env(const std::string& library);
 
 }  // namespace tickcast::test
