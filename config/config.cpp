@@ -65,6 +65,11 @@ void check_consistency(const toml::table& root, const Config& config,
                       "must be at most bars.interval (" + format_duration(bars.interval) +
                           "), got \"" + format_duration(bars.allowed_lateness) + "\""});
   }
+  if (bars.max_price_ratio > 0 && bars.max_price_ratio <= 1) {
+    errors.push_back(
+        {"bars.max_price_ratio", line_at(root, "bars.max_price_ratio"),
+         "must be 0 (no price band) or above 1, got " + format_number(bars.max_price_ratio)});
+  }
 
   if (config.model.warmup_steps >= config.model.seq_len) {
     errors.push_back({"model.warmup_steps", line_at(root, "model.warmup_steps"),

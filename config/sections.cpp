@@ -177,6 +177,17 @@ const Section<feeds::BarOptions>& bars_section() {
               &BarOptions::revision_horizon_bars, 1, 1024);
     s.bytes({.key = "segment_bytes", .doc = "bar-log segment size before a new one starts"},
             &BarOptions::segment_bytes, 64 << 10, std::int64_t{4} << 30);
+    s.integer({.key = "max_gap_fill_bars",
+               .doc = "most empty bars one trade may close (e.g. after downtime); beyond it one "
+                      "gap bar stands for them all"},
+              &BarOptions::max_gap_fill_bars, 1, 10'000'000);
+    s.number({.key = "max_price_ratio",
+              .doc = "refuse a trade priced more than this factor from the last price; 0: off"},
+             &BarOptions::max_price_ratio, 0, 1e6);
+    s.integer({.key = "price_confirm_trades",
+               .doc = "refused trades in a row, agreeing with each other, that become the new "
+                      "price"},
+              &BarOptions::price_confirm_trades, 1, 1000);
     return s;
   }();
   return section;

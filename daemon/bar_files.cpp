@@ -358,9 +358,11 @@ std::string read_bar_text(std::string_view text, BarFileFormat format, BarFile& 
              std::to_string(bars[i].start_ns) + " ns)";
     }
   }
-  // Fill missing intervals with quiet bars, and number everything.
+  // Fill missing intervals of other sources with quiet bars, and number
+  // everything. tickcast's own bars are complete already: a hole in them is
+  // a series break (bars.max_gap_fill_bars), which the model's gap rules see.
   for (std::size_t i = 0; i < bars.size(); ++i) {
-    if (i > 0 && interval > 0) {
+    if (i > 0 && interval > 0 && format != BarFileFormat::kTickcast) {
       const Bar prev = out.bars.back();  // a copy: push_back below may reallocate
       for (std::int64_t t = prev.start_ns + interval; t < bars[i].start_ns; t += interval) {
         Bar quiet;

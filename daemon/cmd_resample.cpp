@@ -147,6 +147,14 @@ int resample_main(std::span<const std::string_view> args) {
               << " traded, " << s.bars_quiet.load() << " quiet, " << s.bars_gap.load()
               << " gap bars, " << s.duplicate_trades.load() << " duplicates, " << s.late_trades()
               << " late";
+    if (s.price_outliers.load() > 0) {
+      std::cerr << ", " << s.price_outliers.load() << " refused as price outliers ("
+                << s.price_reanchors.load() << " re-anchors)";
+    }
+    if (s.series_breaks.load() > 0) {
+      std::cerr << ", " << s.series_breaks.load() << " series breaks (" << s.bars_skipped.load()
+                << " empty bars skipped)";
+    }
   }
   std::cerr << '\n';
   return std::cout ? 0 : 1;

@@ -44,6 +44,19 @@ void collect_feeds(const MarketData& market, std::vector<prometheus::MetricFamil
   auto errors = make_family("tickcast_feed_decode_errors_total",
                             "Frames that could not be decoded, by kind.", MetricType::Counter);
   auto trades = make_family("tickcast_trades_total", "New trades delivered.", MetricType::Counter);
+  auto outliers = make_family("tickcast_price_outlier_trades_total",
+                              "Trades priced more than bars.max_price_ratio from the last price; "
+                              "refused.",
+                              MetricType::Counter);
+  auto reanchors =
+      make_family("tickcast_price_band_reanchors_total",
+                  "Times the price band moved to bars.price_confirm_trades agreeing outliers.",
+                  MetricType::Counter);
+  auto breaks = make_family("tickcast_bar_series_breaks_total",
+                            "Times more than bars.max_gap_fill_bars empty bars were due at once.",
+                            MetricType::Counter);
+  auto skipped = make_family("tickcast_bars_skipped_total",
+                             "Empty bars those series breaks left out.", MetricType::Counter);
   auto duplicates =
       make_family("tickcast_feed_duplicate_trades_total",
                   "Trades seen again (same id) and dropped by the feed.", MetricType::Counter);
@@ -130,6 +143,19 @@ void collect_pipelines(const MarketData& market, std::vector<prometheus::MetricF
   auto future = make_family("tickcast_future_trades_total",
                             "Trades stamped more than 5 minutes ahead of the local clock; dropped.",
                             MetricType::Counter);
+  auto outliers = make_family("tickcast_price_outlier_trades_total",
+                              "Trades priced more than bars.max_price_ratio from the last price; "
+                              "refused.",
+                              MetricType::Counter);
+  auto reanchors =
+      make_family("tickcast_price_band_reanchors_total",
+                  "Times the price band moved to bars.price_confirm_trades agreeing outliers.",
+                  MetricType::Counter);
+  auto breaks = make_family("tickcast_bar_series_breaks_total",
+                            "Times more than bars.max_gap_fill_bars empty bars were due at once.",
+                            MetricType::Counter);
+  auto skipped = make_family("tickcast_bars_skipped_total",
+                             "Empty bars those series breaks left out.", MetricType::Counter);
   auto duplicates =
       make_family("tickcast_bar_duplicate_trades_total",
                   "Trades whose id was already counted in their bar.", MetricType::Counter);
@@ -164,6 +190,10 @@ void collect_pipelines(const MarketData& market, std::vector<prometheus::MetricF
                 {"action", "revised"}});
     add_sample(duplicates, load(stats.duplicate_trades), labels);
     add_sample(future, load(stats.future_trades), labels);
+    add_sample(outliers, load(stats.price_outliers), labels);
+    add_sample(reanchors, load(stats.price_reanchors), labels);
+    add_sample(breaks, load(stats.series_breaks), labels);
+    add_sample(skipped, load(stats.bars_skipped), labels);
     add_histogram(
         delay, stats.close_delay.bounds_seconds(),
         [&](std::size_t i) { return stats.close_delay.bucket_count(i); }, stats.close_delay.count(),
@@ -173,8 +203,8 @@ void collect_pipelines(const MarketData& market, std::vector<prometheus::MetricF
     add_sample(log_fsyncs, load(log.fsyncs), labels);
     add_sample(log_errors, load(log.errors), labels);
   }
-  for (auto* family : {&bars, &revisions, &late, &future, &duplicates, &delay, &log_bars,
-                       &log_fsyncs, &log_errors}) {
+  for (auto* family : {&bars, &revisions, &late, &future, &outliers, &reanchors, &breaks, &skipped,
+                       &duplicates, &delay, &log_bars, &log_fsyncs, &log_errors}) {
     if (!family->metric.empty()) out.push_back(std::move(*family));
   }
 }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <boost/asio/post.hpp>
 #include <chrono>
+#include <cstdio>
+#include <string>
 
 #include "feeds/bar_history.hpp"
 #include "feeds/bar_log_paths.hpp"
@@ -17,6 +19,13 @@ namespace {
 // not known at the previous tick (before the clock offset was measured) and
 // keeps the bar log's fsync window honest.
 constexpr std::chrono::milliseconds kMaxTick{100};
+
+// Enough digits to tell a price from its neighbours, and 1e300 from 1e30.
+std::string price_text(double price) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.10g", price);
+  return text;
+}
 
 }  // namespace
 
@@ -120,15 +129,27 @@ void SymbolPipeline::post_trade(const Trade& received) {
   if (trade.receive_time_ns != 0) trade.receive_time_ns = steady_unix_ns();
   net::post(strand_, [self = shared_from_this(), trade] {
     if (self->stopping_) return;
-    if (self->resampler_.on_trade(trade) == feeds::TradeOutcome::kFutureTime) {
-      // Rate-limited: a feed whose clock is off sends nothing but these.
-      self->log_.log(
-          feeds::LogLevel::kWarn, "future_trade",
-          self->exchange_ + ":" + self->symbol_ + ": dropped trade " +
-              std::to_string(trade.trade_id) + " stamped " +
-              std::to_string((trade.exchange_time_ns - trade.receive_time_ns) / 1'000'000'000) +
-              " s ahead of this host's clock (the exchange's timestamp or the "
-              "local clock is wrong)");
+    // Both logs are rate-limited: a feed whose clock or prices are off
+    // sends nothing but these.
+    switch (self->resampler_.on_trade(trade)) {
+      case feeds::TradeOutcome::kFutureTime:
+        self->log_.log(
+            feeds::LogLevel::kWarn, "future_trade",
+            self->exchange_ + ":" + self->symbol_ + ": dropped trade " +
+                std::to_string(trade.trade_id) + " stamped " +
+                std::to_string((trade.exchange_time_ns - trade.receive_time_ns) / 1'000'000'000) +
+                " s ahead of this host's clock (the exchange's timestamp or the "
+                "local clock is wrong)");
+        break;
+      case feeds::TradeOutcome::kPriceOutlier:
+        self->log_.log(feeds::LogLevel::kWarn, "price_outlier",
+                       self->exchange_ + ":" + self->symbol_ + ": refused trade " +
+                           std::to_string(trade.trade_id) + " at price " + price_text(trade.price) +
+                           ", out of the band around " +
+                           price_text(self->resampler_.price_anchor()) + " (bars.max_price_ratio)");
+        break;
+      default:
+        break;
     }
   });
 }
@@ -167,6 +188,15 @@ void SymbolPipeline::stop() {
 }
 
 void SymbolPipeline::on_bar(const feeds::BarEvent& event) {
+  if (event.skipped_before > 0) {
+    const std::string message =
+        "no bar for " + std::to_string(event.skipped_before) +
+        " intervals (more than bars.max_gap_fill_bars): one gap bar stands for them, and the "
+        "series goes on at sequence " +
+        std::to_string(event.bar.sequence);
+    log_.log(feeds::LogLevel::kWarn, "series_break", exchange_ + ":" + symbol_ + ": " + message);
+    publish_status("series_break", message);
+  }
   // The bar still flows downstream whether or not it reached the log.
   note_bar_log(bar_log_->append(event.bar, unix_now_ns()));
   log_.log(feeds::LogLevel::kDebug, "bar",

@@ -28,6 +28,19 @@ struct BarOptions {
   // Default: 16. Range: 1 to 1024.
   int revision_horizon_bars = 16;
 
+  // The most empty bars one trade (or one tick of the clock) may close at
+  // once, e.g. the first trade after a long downtime. Beyond it the series
+  // breaks: one gap bar stands for the skipped ones, and its start is not the
+  // previous bar's end. Default: 1440. Range: 1 to 10,000,000.
+  std::int64_t max_gap_fill_bars = 1440;
+
+  // A trade priced more than this factor above or below the last accepted
+  // price is refused and counted, unless price_confirm_trades such trades in
+  // a row agree with each other: then they are the new price, and are taken.
+  // Default: 10. Range: 0 (no check), or above 1 up to 1e6.
+  double max_price_ratio = 10;
+  int price_confirm_trades = 5;  // Range: 1 to 1000.
+
   // The bar log is fsynced at least this often: a crash loses at most this
   // much of the newest bars. Default: 1 s. Range: 0 (every bar) to 1 min.
   std::chrono::nanoseconds fsync_interval = std::chrono::seconds(1);

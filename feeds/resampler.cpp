@@ -23,6 +23,7 @@ Resampler::Resampler(ResamplerOptions options, BarSink sink)
     : options_(std::move(options)),
       sink_(std::move(sink)),
       stats_(options_.allowed_lateness_ns),
+      price_band_(options_.max_price_ratio, options_.price_confirm_trades),
       closed_(static_cast<std::size_t>(std::max(options_.revision_horizon_bars, 1))) {
   scratch_.exchange = options_.exchange;
   scratch_.symbol = options_.symbol;
@@ -54,6 +55,7 @@ void Resampler::resume_after(const Bar& last) {
   start_at(last.end_ns / options_.interval_ns);
   next_sequence_ = last.sequence + 1;
   previous_close_ = last.close;
+  price_band_.anchor(last.close);
   if (last.trade_count > 0) {
     have_max_id_ = true;
     max_id_before_open_ = last.last_trade_id;
@@ -95,6 +97,24 @@ TradeOutcome Resampler::on_trade(const Trade& trade) {
     bump(stats_.future_trades);
     return TradeOutcome::kFutureTime;
   }
+  switch (price_band_.check(trade)) {
+    case PriceBand::Verdict::kInBand:
+      return take(trade);
+    case PriceBand::Verdict::kOutlier:
+      bump(stats_.price_outliers);
+      return TradeOutcome::kPriceOutlier;
+    case PriceBand::Verdict::kReanchored:
+      break;
+  }
+  // The price really moved: the trades refused on the way are taken after
+  // all (those whose bar closed meanwhile are late, as any late trade).
+  bump(stats_.price_reanchors);
+  const auto confirmed = price_band_.held();
+  for (std::size_t i = 0; i + 1 < confirmed.size(); ++i) (void)take(confirmed[i]);
+  return take(trade);
+}
+
+TradeOutcome Resampler::take(const Trade& trade) {
   sample_offset(trade);
   const std::int64_t t = trade.exchange_time_ns;
   const std::int64_t index = bucket_of(t);
@@ -205,9 +225,28 @@ void Resampler::raise_watermark(std::int64_t watermark_ns, std::int64_t local_ns
   if ((next_close_index_ + 1) * options_.interval_ns > watermark_ns_) return;
   // Bars close: only now is the exchange-time estimate of "now" worth making.
   const std::int64_t now_ns = estimate_now(local_ns);
+  const std::int64_t last_index = floor_div(watermark_ns_, options_.interval_ns) - 1;
+  if (last_index - next_close_index_ + 1 > options_.max_gap_fill_bars) {
+    break_series(last_index, now_ns);
+  }
   while ((next_close_index_ + 1) * options_.interval_ns <= watermark_ns_) {
     close_bar(/*force_gap=*/false, now_ns);
   }
+}
+
+void Resampler::break_series(std::int64_t last_index, std::int64_t now_ns) {
+  // Only the two open buckets can hold trades; they close as usual.
+  while (next_close_index_ < last_index && open_[next_close_index_ & 1].count() > 0) {
+    close_bar(/*force_gap=*/false, now_ns);
+  }
+  const std::int64_t skipped = last_index - next_close_index_;
+  if (skipped <= 0) return;
+  bump(stats_.series_breaks);
+  bump(stats_.bars_skipped, static_cast<std::uint64_t>(skipped));
+  start_at(last_index);
+  skipped_before_ = skipped;
+  close_bar(/*force_gap=*/true, now_ns);
+  skipped_before_ = 0;
 }
 
 BarStatus Resampler::status_at_close(const BarBuilder& builder, bool force_gap) const {
@@ -266,7 +305,10 @@ void Resampler::close_bar(bool force_gap, std::int64_t now_ns) {
 }
 
 void Resampler::emit(BarEventKind kind, std::int64_t now_ns) {
-  if (sink_) sink_(BarEvent{scratch_, kind, now_ns - scratch_.end_ns});
+  if (sink_) {
+    sink_(BarEvent{scratch_, kind, now_ns - scratch_.end_ns,
+                   kind == BarEventKind::kClose ? skipped_before_ : 0});
+  }
 }
 
 }  // namespace tickcast::feeds

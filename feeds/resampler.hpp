@@ -33,6 +33,12 @@
 // up to it. A tape replayed faster than real time runs ahead of the clock
 // but moves forward trade by trade, so it passes. Trades without a receive
 // time (files) are not checked.
+// A trade priced more than max_price_ratio away from the symbol's last
+// accepted price is refused (kPriceOutlier, counted), unless enough of them
+// in a row agree: then the band moves and they are taken (price_band.hpp).
+// One step of the watermark fills at most max_gap_fill_bars empty buckets;
+// past that the series breaks: one gap bar stands for the skipped buckets
+// (BarEvent::skipped_before), with the next sequence but a later start_ns.
 // A trade for a closed bar is late: it is counted, and per late_policy dropped
 // or applied to the bar, which is then emitted again as a revision (same
 // sequence, revision + 1; a quiet bar becomes traded, a gap stays a gap).
@@ -51,6 +57,7 @@
 
 #include "feeds/bar_builder.hpp"
 #include "feeds/market.hpp"
+#include "feeds/price_band.hpp"
 #include "feeds/resampler_options.hpp"
 #include "feeds/resampler_stats.hpp"
 
@@ -68,6 +75,9 @@ struct BarEvent {
   // the offset when a local time is known (advance(), or the receive time of
   // the trade that closed the bar), else the newest exchange time.
   std::int64_t close_delay_ns;
+  // Empty buckets skipped right before this bar (a series break, see
+  // ResamplerOptions::max_gap_fill_bars); 0 almost always.
+  std::int64_t skipped_before = 0;
 };
 
 // Called synchronously for every closed bar and revision, in sequence order.
@@ -80,7 +90,8 @@ enum class TradeOutcome : std::uint8_t {
   kDuplicate,
   kLateDropped,
   kLateRevised,
-  kFutureTime,  // exchange time too far ahead of the receive time; dropped
+  kFutureTime,    // exchange time too far ahead of the receive time; dropped
+  kPriceOutlier,  // price outside the band around the last price; dropped
 };
 
 class Resampler {
@@ -95,8 +106,9 @@ class Resampler {
   // Continues a series read back from the bar log: the next bar gets sequence
   // last.sequence + 1, empty bars are priced at last.close, and every bar from
   // last.end_ns up to and including the bucket of the first trade is a gap
-  // (the daemon was not listening). REQUIRES: called before any trade, with a
-  // bar of the same interval.
+  // (the daemon was not listening), filled up to max_gap_fill_bars; the price
+  // band starts at last.close. REQUIRES: called before any trade, with a bar
+  // of the same interval.
   void resume_after(const Bar& last);
 
   // Starts a new series at `sequence` (after a change of interval, so that
@@ -134,6 +146,8 @@ class Resampler {
   [[nodiscard]] std::int64_t watermark_ns() const { return watermark_ns_; }
   [[nodiscard]] std::optional<std::int64_t> exchange_offset_ns() const;
   [[nodiscard]] const ResamplerStats& stats() const { return stats_; }
+  // The price the band is centred on (0 before the first trade).
+  [[nodiscard]] double price_anchor() const { return price_band_.anchor_price(); }
   [[nodiscard]] const ResamplerOptions& options() const { return options_; }
 
  private:
@@ -145,6 +159,7 @@ class Resampler {
     std::uint32_t revision = 0;
   };
 
+  TradeOutcome take(const Trade& trade);
   std::int64_t bucket_of(std::int64_t time_ns) const;
   void start_at(std::int64_t index);
   void sample_offset(const Trade& trade);
@@ -153,6 +168,7 @@ class Resampler {
   // estimate the exchange time "now" for close delays.
   void raise_watermark(std::int64_t watermark_ns, std::int64_t local_ns);
   std::int64_t estimate_now(std::int64_t local_ns) const;
+  void break_series(std::int64_t last_index, std::int64_t now_ns);
   void close_bar(bool force_gap, std::int64_t now_ns);
   BarStatus status_at_close(const BarBuilder& builder, bool force_gap) const;
   void emit(BarEventKind kind, std::int64_t now_ns);
@@ -161,6 +177,7 @@ class Resampler {
   ResamplerOptions options_;
   BarSink sink_;
   ResamplerStats stats_;
+  PriceBand price_band_;
 
   bool started_ = false;
   bool finished_ = false;
@@ -191,7 +208,8 @@ class Resampler {
   mutable std::int64_t cached_start_ns_ = 0;
   mutable std::int64_t cached_end_ns_ = 0;  // empty range until the first lookup
 
-  Bar scratch_;  // the bar being emitted
+  Bar scratch_;                      // the bar being emitted
+  std::int64_t skipped_before_ = 0;  // for the bar being emitted
 };
 
 }  // namespace tickcast::feeds

@@ -21,6 +21,11 @@ std::optional<std::string> make_resampler_options(const BarOptions& bars, std::s
   const auto policy = parse_late_policy(bars.late_policy);
   if (!policy) return "bars.late_policy must be \"drop\" or \"revise\"";
   if (bars.revision_horizon_bars < 1) return "bars.revision_horizon must be at least 1";
+  if (bars.max_gap_fill_bars < 1) return "bars.max_gap_fill_bars must be at least 1";
+  if (!(bars.max_price_ratio == 0 || bars.max_price_ratio > 1)) {
+    return "bars.max_price_ratio must be 0 (no band) or above 1";
+  }
+  if (bars.price_confirm_trades < 1) return "bars.price_confirm_trades must be at least 1";
 
   ResamplerOptions options;
   options.exchange = std::move(exchange);
@@ -29,6 +34,9 @@ std::optional<std::string> make_resampler_options(const BarOptions& bars, std::s
   options.allowed_lateness_ns = lateness;
   options.late_policy = *policy;
   options.revision_horizon_bars = bars.revision_horizon_bars;
+  options.max_gap_fill_bars = bars.max_gap_fill_bars;
+  options.max_price_ratio = bars.max_price_ratio;
+  options.price_confirm_trades = bars.price_confirm_trades;
   options.consecutive_trade_ids = consecutive_trade_ids && trade_ids_usable;
   options.trade_ids_usable = trade_ids_usable;
   out = std::move(options);

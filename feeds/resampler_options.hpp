@@ -60,6 +60,24 @@ struct ResamplerOptions {
   // both is a broken feed. Not checked for trades without a receive time.
   // 0 disables. Default: 5 minutes.
   std::int64_t max_future_ns = 300'000'000'000;
+
+  // The most empty buckets one step of the watermark fills with bars. When a
+  // trade or advance() would close more (the first trade after days of
+  // downtime, a process stopped for hours), the series breaks instead: the
+  // buckets holding trades close as usual, the empty ones are skipped except
+  // the last, which closes as a single gap bar (BarEvent::skipped_before says
+  // how many were skipped; its sequence follows on, its start_ns does not).
+  // Default: 1440 (a day of 1-minute bars). REQUIRES: >= 1.
+  std::int64_t max_gap_fill_bars = 1440;
+
+  // A trade priced above anchor * max_price_ratio or below
+  // anchor / max_price_ratio is refused and counted (ResamplerStats::
+  // price_outliers), unless price_confirm_trades of them in a row agree:
+  // then the band moves to them and they are taken (see price_band.hpp).
+  // 0 disables. Default: 10. REQUIRES: 0 or > 1.
+  double max_price_ratio = 10;
+  // Default: 5. REQUIRES: >= 1.
+  int price_confirm_trades = 5;
 };
 
 // Builds options from the config section. Returns an error message (and leaves

@@ -10,7 +10,11 @@
 //   tickcast_bar_revisions_total                         <- bar_revisions
 //   tickcast_late_trades_total{action="dropped"|"revised"} <- late_dropped/late_revised
 //   tickcast_future_trades_total                          <- future_trades
-//   tickcast_duplicate_trades_total                       <- duplicate_trades
+//   tickcast_bar_duplicate_trades_total                   <- duplicate_trades
+//   tickcast_price_outlier_trades_total                   <- price_outliers
+//   tickcast_price_band_reanchors_total                   <- price_reanchors
+//   tickcast_bar_series_breaks_total                      <- series_breaks
+//   tickcast_bars_skipped_total                           <- bars_skipped
 //   tickcast_bar_close_delay_seconds (histogram)          <- close_delay
 #pragma once
 
@@ -75,6 +79,10 @@ struct ResamplerStats {
   std::atomic<std::uint64_t> bars_quiet{0};
   std::atomic<std::uint64_t> bars_gap{0};
   std::atomic<std::uint64_t> bar_revisions{0};
+  std::atomic<std::uint64_t> price_outliers{0};   // out of the price band; refused
+  std::atomic<std::uint64_t> price_reanchors{0};  // the band moved to confirmed outliers
+  std::atomic<std::uint64_t> series_breaks{0};    // more than max_gap_fill_bars at once
+  std::atomic<std::uint64_t> bars_skipped{0};     // empty buckets those breaks left out
   CloseDelayHistogram close_delay;
 
   [[nodiscard]] std::uint64_t late_trades() const {

@@ -79,7 +79,12 @@ const Forecast& Forecaster::on_bar(const Bar& bar) {
   const std::size_t slot = ring_head_;
   features_.compute(bar, has_last_ ? last_close_ : 0.0,
                     {ring_values_.data() + slot * features_.size(), features_.size()});
-  ring_[slot] = {bar.sequence, gaps_.on_bar(bar.status)};
+  // A series break (the resampler's max_gap_fill_bars) leaves buckets out;
+  // they count as gaps. last_bar_end_ns_ is 0 when not known (a model
+  // installed before any bar).
+  const std::int64_t missing =
+      has_last_ && last_bar_end_ns_ != 0 ? missing_buckets(last_bar_end_ns_, bar) : 0;
+  ring_[slot] = {bar.sequence, gaps_.on_bar(bar.status, missing)};
   ring_head_ = (ring_head_ + 1) % ring_capacity_;
   ring_size_ = std::min(ring_size_ + 1, ring_capacity_);
 

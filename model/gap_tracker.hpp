@@ -6,6 +6,10 @@
 //   - a gap bar is stepped too (mask 1: the state carries through a short
 //     outage) until more than max_gap_bars gap bars in a row: from then on
 //     every further gap bar resets the state to zero instead;
+//   - buckets missing between two bars (a series break after a long
+//     downtime: the resampler's max_gap_fill_bars) count as gap bars in the
+//     run, so a break longer than max_gap_bars resets the state at its bar
+//     (whatever that bar's status) just as that many gap bars would have;
 //   - after such a reset the stream is "warming" until warmup_steps real
 //     (non-gap) bars have been stepped; forecasts are then persistence.
 #pragma once
@@ -16,19 +20,34 @@
 
 namespace tickcast::model {
 
+// Buckets with no bar between a bar that ended at `previous_end_ns` and
+// `bar`: 0 when they touch, or when the interval is unknown.
+inline std::int64_t missing_buckets(std::int64_t previous_end_ns, const Bar& bar) {
+  if (bar.interval_ns <= 0 || bar.start_ns <= previous_end_ns) return 0;
+  return (bar.start_ns - previous_end_ns) / bar.interval_ns;
+}
+
 class GapTracker {
  public:
   GapTracker(int max_gap_bars, int warmup_steps)
       : max_gap_bars_(max_gap_bars), warmup_steps_(warmup_steps), real_since_reset_(warmup_steps) {}
 
   // True if the bar resets the state (instead of stepping it).
-  bool on_bar(BarStatus status) {
-    if (status == BarStatus::kGap) {
-      if (++gap_run_ > max_gap_bars_) {
+  // `missing_before`: buckets with no bar between the previous bar and this.
+  bool on_bar(BarStatus status, std::int64_t missing_before = 0) {
+    const bool gap = status == BarStatus::kGap;
+    if (gap || missing_before > 0) {
+      // Missing buckets are gap bars nobody emitted.
+      const std::int64_t run = gap_run_ + (missing_before > 0 ? missing_before : 0) + (gap ? 1 : 0);
+      if (run > max_gap_bars_) {
         real_since_reset_ = 0;
+        gap_run_ = gap ? max_gap_bars_ + 1 : 0;  // saturated: more is no different
         return true;
       }
-      return false;
+      if (gap) {
+        gap_run_ = static_cast<int>(run);
+        return false;
+      }
     }
     gap_run_ = 0;
     if (real_since_reset_ < warmup_steps_) ++real_since_reset_;

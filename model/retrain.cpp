@@ -34,7 +34,8 @@ StreamRun run_stream(const ModelBundle* bundle, const std::vector<Bar>& bars,
   if (bundle) run.final_state = bundle->lstm.make_state();
   double abs_residual_sum = 0;
   for (std::size_t t = 0; t < bars.size(); ++t) {
-    const bool reset = gaps.on_bar(bars[t].status);
+    const bool reset =
+        gaps.on_bar(bars[t].status, t == 0 ? 0 : missing_buckets(bars[t - 1].end_ns, bars[t]));
     double predicted_return = 0;
     if (bundle) {
       if (reset) {

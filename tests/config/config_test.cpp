@@ -175,6 +175,19 @@ TEST(ConfigTest, CrossKeyRulesNameTheDependentKey) {
             "\"1s500ms\"");
 }
 
+TEST(ConfigTest, APriceBandOfAtMostOneWouldRefuseEveryMoveAndIsNamed) {
+  EXPECT_EQ(only_error("[bars]\nmax_price_ratio = 0.5\n"),
+            "config error: bars.max_price_ratio at line 2: must be 0 (no price band) or above 1, "
+            "got 0.5");
+  EXPECT_EQ(only_error("[bars]\ninterval = \"1m\"\nmax_price_ratio = 1\n"),
+            "config error: bars.max_price_ratio at line 3: must be 0 (no price band) or above 1, "
+            "got 1.0");
+  LoadResult off = load_config_text("[bars]\nmax_price_ratio = 0\nmax_gap_fill_bars = 60\n", "t");
+  ASSERT_TRUE(off.config) << off.errors.front().to_string();
+  EXPECT_EQ(off.config->bars.max_price_ratio, 0);
+  EXPECT_EQ(off.config->bars.max_gap_fill_bars, 60);
+}
+
 TEST(ConfigTest, BadListenAddress) {
   EXPECT_THAT(only_error("[server]\nlisten = \"localhost:80\"\n"),
               HasSubstr("server.listen at line 2: \"localhost:80\": localhost is not an IPv4"));

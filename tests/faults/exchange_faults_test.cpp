@@ -267,6 +267,35 @@ TEST_F(ExchangeFaultTest, NumbersOutOfRangeAreRejectedAndNeverReachABar) {
   EXPECT_LT(close_after, close_before * 2.0);
 }
 
+TEST_F(ExchangeFaultTest, AbsurdButFinitePricesAreRefusedByThePriceBandAndNeverReachABar) {
+  ASSERT_NO_FATAL_FAILURE(start());
+  ASSERT_TRUE(eventually([&] { return value(series::kTradedBars) >= 1; }, 5s)) << log();
+  const double close_before = value(series::kBarClose);
+  const double decode_errors_before = decode_errors_total();
+  ASSERT_EQ(value(series::kPriceOutliers), 0);
+  // Numbers every decoder must accept (positive, finite), four orders of
+  // magnitude or more from the market; one of each side of the band, with
+  // the market's own trades in between, so they never agree on a new level.
+  // Trade id 0 (no usable id): any other id would be a duplicate of a trade
+  // already seen, or take the id of one still to come, at the feed's
+  // trade-id tracker, and never reach the resampler's price band.
+  const auto trade = [](const std::string& price) {
+    return R"({"stream":"btcusdt@trade","data":{"e":"trade","E":1795888841000,"s":"BTCUSDT","t":0,"p":")" +
+           price + R"(","q":"0.1","T":1795888841000,"m":false,"M":true}})";
+  };
+  proxy_->inject_frame(trade("1e300"));
+  proxy_->inject_frame(trade("0.000001"));
+  ASSERT_TRUE(eventually([&] { return value(series::kPriceOutliers) >= 2; }, 5s)) << log();
+  EXPECT_EQ(value(series::kPriceOutliers), 2);
+  EXPECT_EQ(value(series::kPriceReanchors), 0);
+  EXPECT_EQ(decode_errors_total(), decode_errors_before);  // they decoded fine
+  EXPECT_THAT(log(), HasSubstr("refused trade 0 at price 1e+300"));
+  expect_recovers();
+  const double close_after = value(series::kBarClose);
+  EXPECT_GT(close_after, close_before * 0.5);
+  EXPECT_LT(close_after, close_before * 2.0);
+}
+
 // A self-signed certificate for `name` (an IP address or a DNS name) and its key.
 void make_certificate(const TempDir& dir, const std::string& stem, const std::string& name) {
   const bool ip = name.find_first_not_of("0123456789.") == std::string::npos;

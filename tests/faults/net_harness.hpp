@@ -103,6 +103,10 @@ inline const std::string kTrades = "tickcast_trades_total{exchange=\"binance\",s
 inline const std::string kTradedBars =
     "tickcast_bars_total{exchange=\"binance\",symbol=\"BTCUSDT\",status=\"traded\"}";
 inline const std::string kBarClose = "tickcast_bar_close{exchange=\"binance\",symbol=\"BTCUSDT\"}";
+inline const std::string kPriceOutliers =
+    "tickcast_price_outlier_trades_total{exchange=\"binance\",symbol=\"BTCUSDT\"}";
+inline const std::string kPriceReanchors =
+    "tickcast_price_band_reanchors_total{exchange=\"binance\",symbol=\"BTCUSDT\"}";
 }  // namespace series
 
 }  // namespace tickcast::test

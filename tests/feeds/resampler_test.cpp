@@ -33,8 +33,13 @@ struct Emitted {
 
 class ResamplerTest : public ::testing::Test {
  protected:
-  void make(LatePolicy policy = LatePolicy::kDrop, bool consecutive = true) {
+  // The scenarios price trades 1, 20, 40, ... to make bars easy to check by
+  // hand: far outside any price band, so the band is off unless a test is
+  // about it.
+  void make(LatePolicy policy = LatePolicy::kDrop, bool consecutive = true,
+            double max_price_ratio = 0) {
     ResamplerOptions o;
+    o.max_price_ratio = max_price_ratio;
     o.exchange = "binance";
     o.symbol = "BTCUSDT";
     o.interval_ns = kMin;
@@ -339,7 +344,7 @@ TEST_F(ResamplerTest, ResumeContinuesTheSequenceAndMarksTheDowntimeAsGaps) {
   last.trade_count = 3;
   last.last_trade_id = 100;
   resampler_->resume_after(last);
-  EXPECT_EQ(feed(90, 100, 1, 1), TradeOutcome::kLateDropped) << "belongs to a logged bar";
+  EXPECT_EQ(feed(90, 100, 49, 1), TradeOutcome::kLateDropped) << "belongs to a logged bar";
   feed(200, 250, 60, 1);
   ASSERT_EQ(out_.size(), 2u);
   EXPECT_EQ(out_[0].bar.start_ns, 2 * kMin);
@@ -351,6 +356,138 @@ TEST_F(ResamplerTest, ResumeContinuesTheSequenceAndMarksTheDowntimeAsGaps) {
   feed(201, 305, 61, 1);
   ASSERT_EQ(out_.size(), 3u);
   EXPECT_EQ(out_[2].bar.status, BarStatus::kGap) << "the bucket of the first trade is partial";
+}
+
+// A restart after three days down, 1-minute bars: 4,320 buckets are due, past
+// the default bound of 1,440, so one gap bar stands for them.
+TEST_F(ResamplerTest, ALongDowntimeBreaksTheSeriesWithOneGapBar) {
+  std::vector<std::int64_t> skipped;
+  ResamplerOptions o;
+  o.interval_ns = kMin;
+  o.allowed_lateness_ns = 2 * kSec;
+  ASSERT_EQ(o.max_gap_fill_bars, 1440);
+  resampler_ = std::make_unique<Resampler>(o, [&](const BarEvent& e) {
+    out_.push_back({e.bar, e.kind, e.close_delay_ns});
+    skipped.push_back(e.skipped_before);
+  });
+  Bar last;
+  last.interval_ns = kMin;
+  last.start_ns = 9 * kMin;
+  last.end_ns = 10 * kMin;
+  last.close = 50;
+  last.sequence = 7;
+  resampler_->resume_after(last);
+
+  const double back = 10 * 60 + 3 * 24 * 3600;  // the first trade, three days on
+  feed(1, back + 5, 51, 1);
+  ASSERT_EQ(out_.size(), 1u);
+  const Bar gap = out_[0].bar;  // a copy: out_ grows below
+  EXPECT_EQ(gap.status, BarStatus::kGap);
+  EXPECT_EQ(gap.sequence, 8u) << "sequences stay consecutive";
+  EXPECT_EQ(gap.start_ns, static_cast<std::int64_t>(back) * kSec - kMin)
+      << "the bucket right before the trade's: the break is between the two bars";
+  EXPECT_EQ(gap.close, 50);
+  EXPECT_EQ(skipped[0], 3 * 24 * 60 - 1);
+  EXPECT_EQ(resampler_->stats().series_breaks.load(), 1u);
+  EXPECT_EQ(resampler_->stats().bars_skipped.load(), 3u * 24 * 60 - 1);
+
+  // From there on, bar after bar as usual.
+  feed(2, back + 65, 52, 1);
+  feed(3, back + 125, 53, 1);
+  ASSERT_EQ(out_.size(), 3u);
+  EXPECT_EQ(out_[1].bar.start_ns, gap.end_ns);
+  EXPECT_EQ(out_[1].bar.status, BarStatus::kGap) << "the first trade's bucket is partial";
+  EXPECT_EQ(out_[1].bar.close, 51);
+  EXPECT_EQ(out_[2].bar.status, BarStatus::kTraded);
+  EXPECT_EQ(out_[2].bar.sequence, 10u);
+  EXPECT_EQ(skipped[1], 0);
+  EXPECT_EQ(skipped[2], 0);
+}
+
+TEST_F(ResamplerTest, ADowntimeWithinTheBoundIsFilledBarByBar) {
+  make();
+  Bar last;
+  last.interval_ns = kMin;
+  last.end_ns = 10 * kMin;
+  last.close = 50;
+  last.sequence = 7;
+  resampler_->resume_after(last);
+  feed(1, 10 * 60 + 1440 * 60 + 5, 51, 1);  // 1,440 buckets due: exactly the bound
+  ASSERT_EQ(out_.size(), 1440u);
+  for (std::size_t i = 0; i < out_.size(); ++i) {
+    EXPECT_EQ(out_[i].bar.start_ns, (10 + static_cast<std::int64_t>(i)) * kMin);
+    EXPECT_EQ(out_[i].bar.status, BarStatus::kGap);
+  }
+  EXPECT_EQ(resampler_->stats().series_breaks.load(), 0u);
+}
+
+// On an empty state dir the first trade starts the series; if it is stamped
+// a year in the past, its bar closes and one gap bar bridges to the present.
+TEST_F(ResamplerTest, AFirstTradeStampedAYearAgoCostsTwoBarsNotAYearOfThem) {
+  make();
+  const double year = 365.0 * 24 * 3600;
+  feed(1, 1000 + 30, 60, 1);
+  feed(2, 1000 + year + 30, 61, 1);
+  ASSERT_EQ(out_.size(), 2u);
+  EXPECT_EQ(out_[0].bar.start_ns, 1020 * kSec);
+  EXPECT_EQ(out_[0].bar.trade_count, 1u) << "the old trade keeps its bar";
+  EXPECT_EQ(out_[1].bar.status, BarStatus::kGap);
+  EXPECT_EQ(out_[1].bar.sequence, 1u);
+  // It ends where trade 2's bucket starts: 1000 s + a year + 30 s, floored
+  // to the minute.
+  EXPECT_EQ(out_[1].bar.end_ns, 31'537'020 * kSec);
+  EXPECT_EQ(resampler_->stats().series_breaks.load(), 1u);
+  feed(3, 1000 + year + 95, 62, 1);
+  ASSERT_EQ(out_.size(), 3u);
+  EXPECT_EQ(out_[2].bar.start_ns, out_[1].bar.end_ns);
+  EXPECT_EQ(out_[2].bar.close, 61);
+}
+
+TEST_F(ResamplerTest, APriceFarOutOfTheBandIsRefusedAndNeverReachesABar) {
+  make(LatePolicy::kDrop, true, /*max_price_ratio=*/10);
+  feed(1, 10, 60'000, 1);
+  EXPECT_EQ(feed(2, 20, 1e300, 1), TradeOutcome::kPriceOutlier);
+  EXPECT_EQ(feed(3, 30, 1e-6, 1), TradeOutcome::kPriceOutlier);
+  EXPECT_EQ(feed(4, 40, 61'000, 1), TradeOutcome::kAccepted);
+  feed(5, 70, 61'500, 1);
+  ASSERT_EQ(out_.size(), 1u);
+  EXPECT_EQ(out_[0].bar.high, 61'000);
+  EXPECT_EQ(out_[0].bar.low, 60'000);
+  EXPECT_EQ(out_[0].bar.trade_count, 2u);
+  EXPECT_EQ(resampler_->stats().price_outliers.load(), 2u);
+  EXPECT_EQ(resampler_->stats().price_reanchors.load(), 0u);
+}
+
+// A real move beyond the band (here a 100-for-1 redenomination): after five
+// agreeing trades the band follows, and the five are in the bars after all.
+TEST_F(ResamplerTest, AMoveBeyondTheBandIsFollowedAndLosesNoTrade) {
+  make(LatePolicy::kDrop, true, /*max_price_ratio=*/10);
+  feed(1, 10, 60'000, 1);
+  for (std::uint64_t id = 2; id <= 5; ++id) {
+    EXPECT_EQ(feed(id, 10 + static_cast<double>(id), 600 + static_cast<double>(id), 1),
+              TradeOutcome::kPriceOutlier);
+  }
+  EXPECT_EQ(feed(6, 16, 606, 1), TradeOutcome::kAccepted);
+  EXPECT_EQ(resampler_->stats().price_reanchors.load(), 1u);
+  EXPECT_EQ(resampler_->price_anchor(), 606);
+  feed(7, 70, 607, 1);
+  ASSERT_EQ(out_.size(), 1u);
+  EXPECT_EQ(out_[0].bar.trade_count, 6u);
+  EXPECT_EQ(out_[0].bar.open, 60'000);
+  EXPECT_EQ(out_[0].bar.close, 606);
+  EXPECT_EQ(out_[0].bar.low, 602);
+}
+
+TEST_F(ResamplerTest, AResumedSeriesCentresThePriceBandOnTheLastClose) {
+  make(LatePolicy::kDrop, true, /*max_price_ratio=*/10);
+  Bar last;
+  last.interval_ns = kMin;
+  last.end_ns = 10 * kMin;
+  last.close = 60'000;
+  last.sequence = 7;
+  resampler_->resume_after(last);
+  EXPECT_EQ(feed(1, 605, 6e6, 1), TradeOutcome::kPriceOutlier);
+  EXPECT_EQ(feed(2, 606, 59'000, 1), TradeOutcome::kAccepted);
 }
 
 TEST(CloseDelayHistogram, BucketsAroundTheLateness) {

@@ -153,6 +153,48 @@ TEST_F(ForecasterTest, LongGapResetsAndReWarms) {
   }
 }
 
+// A series break (the resampler's bars.max_gap_fill_bars) is one gap bar
+// standing for many missing buckets: they count as gap bars, so a long break
+// resets the state as the gap bars themselves would have, a short one not.
+TEST_F(ForecasterTest, ASeriesBreakCountsItsMissingBucketsAsGaps) {
+  const RetrainOutcome job = train_first_window();
+  Forecaster f = make();
+  for (std::size_t t = 0; t < 400; ++t) f.on_bar(bars[t]);
+  ASSERT_TRUE(f.install(job.bundle, job.state, job.state_after_sequence, job.last_close));
+  std::uint64_t seq = 401;
+  std::int64_t end = bars[399].end_ns;
+  auto gap_after = [&](int missing) {
+    Bar b = bars[0];
+    b.sequence = seq++;
+    b.start_ns = end + missing * kMinute;
+    b.end_ns = b.start_ns + kMinute;
+    end = b.end_ns;
+    b.open = b.high = b.low = b.close = b.vwap = bars[399].close;
+    b.volume = b.buy_volume = b.sell_volume = b.quote_volume = 0;
+    b.trade_count = 0;
+    b.status = BarStatus::kGap;
+    return b;
+  };
+  auto real = [&](std::size_t t) {
+    Bar b = bars[t];
+    b.sequence = seq++;
+    b.start_ns = end;
+    b.end_ns = end + kMinute;
+    end = b.end_ns;
+    return b;
+  };
+  // 4 missing + the gap bar itself = 5 = max_gap_bars: carried through.
+  EXPECT_EQ(f.on_bar(gap_after(4)).status, ForecastStatus::kOk);
+  EXPECT_EQ(f.on_bar(real(400)).status, ForecastStatus::kOk);
+  // 5 missing + the gap bar = 6: reset, then 4 real bars of warm-up.
+  EXPECT_EQ(f.on_bar(gap_after(5)).status, ForecastStatus::kWarmingUp);
+  for (std::size_t i = 1; i <= 4; ++i) {
+    EXPECT_EQ(f.on_bar(real(400 + i)).status,
+              i < 4 ? ForecastStatus::kWarmingUp : ForecastStatus::kOk)
+        << i;
+  }
+}
+
 TEST_F(ForecasterTest, TriggersInitialScheduledRequested) {
   Forecaster f = make();
   EXPECT_EQ(f.retrain_trigger(), RetrainTrigger::kInitial);
