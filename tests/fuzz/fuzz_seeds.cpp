@@ -11,8 +11,11 @@
 // subscriber requests naming the dialects' exchanges and symbols. The config
 // corpus is the repo's config/*.toml, and docs/protocol.md's client messages
 // join the stream_request corpus: the script copies both.
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -25,6 +28,7 @@
 #include "feeds/frame_lines.hpp"
 #include "feeds/json_text.hpp"
 #include "model/checkpoint.hpp"
+#include "model/forecaster.hpp"
 #include "tests/fuzz/fuzz_dialects.hpp"
 
 namespace {
@@ -127,6 +131,44 @@ void write_checkpoint_seeds(const fs::path& out) {
   ck.last_close = 61837.63;
   ck.last_bar_end_ns = 1723075260000000000;
   write_file(out / "checkpoint" / "with-state", model::encode_checkpoint(ck));
+
+  // A live forecaster's snapshot: that model restored and run over two
+  // hundred bars of a random walk with a few gaps, so that the online-state
+  // block (scores, conformal residuals, drift, gap counters, the pending
+  // forecast) is full of real values.
+  model::ModelOptions options;
+  options.layers = 2;
+  options.hidden = 4;
+  options.features = ck.feature_names;
+  options.max_gap_bars = 3;
+  constexpr std::int64_t kMinute = 60'000'000'000;
+  model::Forecaster forecaster(options, model::ScoreOptions{{20, 100}}, "binance", "BTCUSDT",
+                               kMinute);
+  if (const std::string error = forecaster.restore(ck); !error.empty()) {
+    std::cerr << "tickcast_fuzz_seeds: the checkpoint seed does not restore: " << error << '\n';
+    std::exit(1);
+  }
+  Bar bar;
+  bar.exchange = "binance";
+  bar.symbol = "BTCUSDT";
+  bar.interval_ns = kMinute;
+  bar.close = ck.last_close;
+  for (int i = 0; i < 200; ++i) {
+    bar.sequence = ck.last_bar_sequence + 1 + static_cast<std::uint64_t>(i);
+    bar.start_ns = ck.last_bar_end_ns + i * kMinute;
+    bar.end_ns = bar.start_ns + kMinute;
+    bar.open = bar.close;
+    bar.close *= 1 + 0.001 * std::sin(i * 0.7) + 0.0005 * std::cos(i * 1.9);
+    bar.high = std::max(bar.open, bar.close) * 1.0002;
+    bar.low = std::min(bar.open, bar.close) * 0.9998;
+    bar.volume = 1 + (i % 7);
+    bar.trade_count = 10 + static_cast<std::uint64_t>(i % 13);
+    // Five gap bars in a row reset the state; the 25 real bars after the last
+    // ones warm it up again.
+    bar.status = i % 50 >= 20 && i % 50 < 25 ? BarStatus::kGap : BarStatus::kTraded;
+    (void)forecaster.on_bar(bar);
+  }
+  write_file(out / "checkpoint" / "online", model::encode_checkpoint(forecaster.snapshot()));
 }
 
 void write_bar_log_seed(const fs::path& out) {
