@@ -6,6 +6,7 @@
 #include <fstream>
 #include <map>
 #include <optional>
+#include <utility>
 
 #include "feeds/bar_log_format.hpp"
 #include "feeds/bar_log_paths.hpp"
@@ -93,8 +94,15 @@ IoStatus read_bar_log_segment(const std::filesystem::path& segment, const BarLog
       continue;
     }
     if (record->type == kSegmentInfo) {
-      info = decode_segment_info(record->payload);
-      if (!info) report(pos, record->size, "malformed segment info");
+      // A bad one is counted like any bad record, and does not undo a good
+      // one read before it.
+      if (auto decoded = decode_segment_info(record->payload)) {
+        info = std::move(decoded);
+      } else {
+        ++stats.corrupt_records;
+        stats.corrupt_bytes += record->size;
+        report(pos, record->size, "malformed segment info");
+      }
     } else if (!info) {
       ++stats.corrupt_records;
       stats.corrupt_bytes += record->size;

@@ -27,6 +27,15 @@ constexpr std::uint32_t kMaxHidden = 1 << 14;
 constexpr std::uint32_t kMaxInputs = 1 << 12;
 constexpr std::uint32_t kMaxOutputs = 1 << 10;
 
+// The floats the weights of that shape take in the payload: per layer the
+// input and recurrent matrices (4 gates) and two bias vectors, then the head.
+std::uint64_t weight_floats(std::uint64_t inputs, std::uint64_t hidden, std::uint64_t layers,
+                            std::uint64_t outputs) {
+  const std::uint64_t gates = 4 * hidden;
+  const std::uint64_t input_matrices = gates * inputs + (layers - 1) * gates * hidden;
+  return input_matrices + layers * (gates * hidden + 2 * gates) + hidden * outputs + outputs;
+}
+
 CheckpointStatus fail(CheckpointError code, std::string message) {
   return {code, std::move(message)};
 }
@@ -224,6 +233,12 @@ CheckpointStatus decode_checkpoint(std::string_view bytes, Checkpoint& ck) {
   if (!std::isfinite(ck.scaler.target_mean) || !(ck.scaler.target_scale > 0) ||
       !std::isfinite(ck.scaler.target_scale)) {
     return fail(E::kBadValue, "target scaler is not finite with a positive scale");
+  }
+  // Checked before allocating: a file that claims a huge shape (1 << 14
+  // hidden, 64 layers are plausible one by one) must fail as cut short, not
+  // allocate gigabytes first (fuzz_checkpoint found a 2.6 GB allocation).
+  if (weight_floats(in, hid, layers, outs) > p.remaining() / sizeof(float)) {
+    return malformed("the LSTM weights");
   }
   ck.weights = LstmWeights<float>::zeros(shape);
   for (auto& l : ck.weights.layers) {

@@ -262,6 +262,29 @@ TEST_F(BarLogTest, ACorruptRecordInTheMiddleIsReportedAndSkipped) {
                              ": checksum mismatch or malformed record");
 }
 
+// Found by fuzz_bar_log_segment: a segment-info record with a valid checksum
+// but a payload that is no segment info was reported and not counted, so
+// tickcast_bar_log_dropped_bytes_total missed it; and it undid the good info
+// before it, so every later bar was dropped as "before the segment info".
+TEST_F(BarLogTest, AMalformedSegmentInfoIsCountedAndKeepsTheGoodOne) {
+  write_bars(0, 1);
+  const std::string bad_info = bar_log::encode_record(bar_log::kSegmentInfo,
+                                                      "\x05"
+                                                      "ab");
+  append_bytes(only_segment(), bad_info);
+  append_bytes(only_segment(),
+               bar_log::encode_record(bar_log::kBar, bar_log::encode_bar(make_bar(1))));
+  const auto bars = read();
+  ASSERT_EQ(bars.size(), 2u);
+  EXPECT_EQ(bars[1].sequence, 1u);
+  EXPECT_EQ(bars[1].symbol, "BTC/USDT");
+  EXPECT_EQ(stats_.corrupt_records, 1u);
+  EXPECT_EQ(stats_.corrupt_bytes, bad_info.size());
+  ASSERT_EQ(reports_.size(), 1u);
+  EXPECT_EQ(reports_[0], std::to_string(kHead + kRecord) + "+" + std::to_string(bad_info.size()) +
+                             ": malformed segment info");
+}
+
 TEST_F(BarLogTest, ACorruptLengthInTheMiddleIsReportedAndSkipped) {
   write_bars(0, 4);
   increment_byte(only_segment(), kHead + kRecord + 5, 3);  // bar 1's length high byte

@@ -307,6 +307,20 @@ TEST_F(CheckpointDamage, PayloadEndsEarlyDespiteAValidChecksum) {
   EXPECT_THAT(s.message, HasSubstr("ends inside the metadata"));
 }
 
+// Found by fuzz_checkpoint: every dimension within its limit, together 545 GB
+// of weights. The payload is far too short for them, and that must be said
+// before anything is allocated (bad_alloc, or an OOM kill, otherwise).
+TEST_F(CheckpointDamage, AHugeShapeWithAShortPayloadFailsBeforeAllocating) {
+  write_at<std::uint32_t>(20 + 4, 1u << 14);   // hidden
+  write_at<std::uint32_t>(20 + 8, 64);         // layers
+  write_at<std::uint32_t>(20 + 12, 1u << 10);  // outputs
+  fix_checksum();
+  CheckpointStatus s;
+  ASSERT_NO_THROW(s = load());
+  EXPECT_EQ(s.code, CheckpointError::kMalformed);
+  EXPECT_THAT(s.message, HasSubstr("ends inside the LSTM weights"));
+}
+
 TEST_F(CheckpointDamage, NonPositiveScaleIsABadValue) {
   // The scaler's first scale follows the names ("log_return", "log_range",
   // "mask"), the target ("log_return") and the 3 means.
