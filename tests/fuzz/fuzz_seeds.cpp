@@ -133,7 +133,7 @@ void write_checkpoint_seeds(const fs::path& out) {
   write_file(out / "checkpoint" / "with-state", model::encode_checkpoint(ck));
 
   // A live forecaster's snapshot: that model restored and run over two
-  // hundred bars of a random walk with a few gaps, so that the online-state
+  // hundred bars of a wavy price with a few gaps, so that the online-state
   // block (scores, conformal residuals, drift, gap counters, the pending
   // forecast) is full of real values.
   model::ModelOptions options;
