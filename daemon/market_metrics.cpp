@@ -44,19 +44,6 @@ void collect_feeds(const MarketData& market, std::vector<prometheus::MetricFamil
   auto errors = make_family("tickcast_feed_decode_errors_total",
                             "Frames that could not be decoded, by kind.", MetricType::Counter);
   auto trades = make_family("tickcast_trades_total", "New trades delivered.", MetricType::Counter);
-  auto outliers = make_family("tickcast_price_outlier_trades_total",
-                              "Trades priced more than bars.max_price_ratio from the last price; "
-                              "refused.",
-                              MetricType::Counter);
-  auto reanchors =
-      make_family("tickcast_price_band_reanchors_total",
-                  "Times the price band moved to bars.price_confirm_trades agreeing outliers.",
-                  MetricType::Counter);
-  auto breaks = make_family("tickcast_bar_series_breaks_total",
-                            "Times more than bars.max_gap_fill_bars empty bars were due at once.",
-                            MetricType::Counter);
-  auto skipped = make_family("tickcast_bars_skipped_total",
-                             "Empty bars those series breaks left out.", MetricType::Counter);
   auto duplicates =
       make_family("tickcast_feed_duplicate_trades_total",
                   "Trades seen again (same id) and dropped by the feed.", MetricType::Counter);

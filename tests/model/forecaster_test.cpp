@@ -26,6 +26,20 @@ class ForecasterTest : public ::testing::Test {
     const std::vector<Bar> window(bars.begin(), bars.begin() + 400);
     return run_retrain(window, nullptr, options, 1, control);
   }
+
+  // A gap bar at `start_ns`, priced at `close` with no volume, as the
+  // resampler emits it.
+  Bar gap_bar(std::uint64_t sequence, std::int64_t start_ns, double close) const {
+    Bar b = bars[0];
+    b.sequence = sequence;
+    b.start_ns = start_ns;
+    b.end_ns = start_ns + kMinute;
+    b.open = b.high = b.low = b.close = b.vwap = close;
+    b.volume = b.buy_volume = b.sell_volume = b.quote_volume = 0;
+    b.trade_count = 0;
+    b.status = BarStatus::kGap;
+    return b;
+  }
 };
 
 TEST_F(ForecasterTest, WithoutAModelPublishesPersistenceWarmingUp) {
@@ -132,15 +146,8 @@ TEST_F(ForecasterTest, LongGapResetsAndReWarms) {
   std::int64_t start = bars[399].end_ns;
   const double close = bars[399].close;
   auto gap = [&] {
-    Bar b = bars[0];
-    b.sequence = seq++;
-    b.start_ns = start;
-    b.end_ns = start + kMinute;
+    const Bar b = gap_bar(seq++, start, close);
     start += kMinute;
-    b.open = b.high = b.low = b.close = b.vwap = close;
-    b.volume = b.buy_volume = b.sell_volume = b.quote_volume = 0;
-    b.trade_count = 0;
-    b.status = BarStatus::kGap;
     return b;
   };
   for (int i = 1; i <= 5; ++i) EXPECT_EQ(f.on_bar(gap()).status, ForecastStatus::kOk) << i;
@@ -164,15 +171,8 @@ TEST_F(ForecasterTest, ASeriesBreakCountsItsMissingBucketsAsGaps) {
   std::uint64_t seq = 401;
   std::int64_t end = bars[399].end_ns;
   auto gap_after = [&](int missing) {
-    Bar b = bars[0];
-    b.sequence = seq++;
-    b.start_ns = end + missing * kMinute;
-    b.end_ns = b.start_ns + kMinute;
+    const Bar b = gap_bar(seq++, end + missing * kMinute, bars[399].close);
     end = b.end_ns;
-    b.open = b.high = b.low = b.close = b.vwap = bars[399].close;
-    b.volume = b.buy_volume = b.sell_volume = b.quote_volume = 0;
-    b.trade_count = 0;
-    b.status = BarStatus::kGap;
     return b;
   };
   auto real = [&](std::size_t t) {
