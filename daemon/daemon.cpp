@@ -242,7 +242,9 @@ void Daemon::begin_shutdown(std::string_view why) {
                config::format_duration(config_.daemon.shutdown_timeout));
   notifier_.stopping("shutting down");
   notifier_.stop_watchdog();
-  server_->stop();
+  // Publishing ends before subscribers are closed, so each one gets what
+  // was published up to the last bar logged (wait_for_drain closes them).
+  server_->stop_accepting();
   market_->stop();
   shutdown_deadline_ = std::chrono::steady_clock::now() +
                        std::chrono::duration_cast<std::chrono::steady_clock::duration>(
@@ -251,7 +253,10 @@ void Daemon::begin_shutdown(std::string_view why) {
 }
 
 void Daemon::wait_for_drain() {
-  // Subscribers are closed with 1001 by server_->stop(); wait for those too.
+  if (market_->stopped() && !subscribers_closed_) {
+    subscribers_closed_ = true;
+    server_->close_subscribers();  // 1001 after each one's queue is written
+  }
   const auto open =
       server_->stats().connections_open.load() + publisher_->stats().subscribers.load();
   if (open == 0 && market_->stopped()) {

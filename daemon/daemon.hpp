@@ -66,6 +66,7 @@ class Daemon {
   boost::asio::steady_timer drain_timer_;
   std::chrono::steady_clock::time_point shutdown_deadline_;
   bool shutting_down_ = false;
+  bool subscribers_closed_ = false;  // close_subscribers() was called
 
   StateDir state_dir_;
   Metrics metrics_;

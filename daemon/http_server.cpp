@@ -134,14 +134,28 @@ void HttpServer::pause_accepting(const boost::system::error_code& ec) {
 }
 
 void HttpServer::stop() {
-  std::vector<std::weak_ptr<HttpSession>> sessions;
+  stop_accepting();
+  close_subscribers();
+}
+
+void HttpServer::close_subscribers() {
   std::vector<std::weak_ptr<StreamSession>> streams;
+  {
+    std::lock_guard lock(shared_->mutex);
+    streams.swap(shared_->streams);
+  }
+  for (auto& weak : streams) {
+    if (auto stream = weak.lock()) stream->stop();
+  }
+}
+
+void HttpServer::stop_accepting() {
+  std::vector<std::weak_ptr<HttpSession>> sessions;
   {
     std::lock_guard lock(shared_->mutex);
     if (shared_->stopped) return;
     shared_->stopped = true;
     sessions.swap(shared_->sessions);
-    streams.swap(shared_->streams);
   }
   // Closing from another thread is not allowed on an acceptor, so post it.
   net::post(shared_->acceptor.get_executor(), [shared = shared_] {
@@ -151,9 +165,6 @@ void HttpServer::stop() {
   });
   for (auto& weak : sessions) {
     if (auto session = weak.lock()) session->stop();
-  }
-  for (auto& weak : streams) {
-    if (auto stream = weak.lock()) stream->stop();
   }
 }
 

@@ -83,8 +83,16 @@ class HttpServer {
   void start();
 
   // Stops accepting and closes idle connections; requests in flight are
-  // answered, then their connections close; subscribers are closed with
-  // 1001 (going away). Safe from any thread.
+  // answered, then their connections close. Subscribers stay, and a
+  // subscriber upgraded from now on is closed at once. Safe from any thread.
+  void stop_accepting();
+
+  // Closes every subscriber with 1001 (going away) once its queued messages
+  // are written. The daemon calls it after the last publish, so a subscriber
+  // that keeps up gets every bar logged before the shutdown. Any thread.
+  void close_subscribers();
+
+  // stop_accepting() and close_subscribers().
   void stop();
 
   // New limits apply to connections accepted and requests started afterwards.

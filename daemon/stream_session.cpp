@@ -124,7 +124,7 @@ void BasicStreamSession<Stream>::on_accept(beast::error_code ec) {
 template <class Stream>
 void BasicStreamSession<Stream>::stop() {
   net::dispatch(ws_.get_executor(), [self = shared_from_this()] {
-    self->close_with(websocket::close_code::going_away);
+    self->close_after_queue(websocket::close_code::going_away);
   });
 }
 
@@ -276,8 +276,11 @@ void BasicStreamSession<Stream>::pump() {
       pending_.pop_front();
     } else {
       pumping_ = false;
-      return;
     }
+  }
+  if (!next) {
+    if (close_when_drained_) close_with(*close_when_drained_);
+    return;
   }
   writing_ = true;
   in_flight_ = std::move(next);
@@ -334,9 +337,30 @@ void BasicStreamSession<Stream>::close_with(websocket::close_code code) {
   }
   hub_->remove(this);
   check_timer_.cancel();
-  // A client that does not read cannot receive the close frame either:
-  // give it as long again as the slow-client timeout (at least 5 s) to
-  // catch up, then drop the connection.
+  arm_teardown();
+  if (!accepted_) return;  // on_accept closes once the handshake is done
+  if (!writing_) begin_close();
+}
+
+template <class Stream>
+void BasicStreamSession<Stream>::close_after_queue(websocket::close_code code) {
+  if (close_code_ || finished_ || close_when_drained_) return;
+  if (!accepted_) return close_with(code);  // nothing can be queued yet
+  close_when_drained_ = code;
+  {
+    std::lock_guard lock(queue_mutex_);
+    closing_ = true;
+  }
+  hub_->remove(this);
+  arm_teardown();
+  // pump() closes once it finds the queue empty; if a write is in flight,
+  // on_write() pumps when it ends.
+  if (!writing_) pump();
+}
+
+template <class Stream>
+void BasicStreamSession<Stream>::arm_teardown() {
+  // Re-arming cancels an earlier wait: the timeout counts from the last step.
   teardown_timer_.expires_after(
       std::max<std::chrono::nanoseconds>(options_.slow_client_timeout, std::chrono::seconds(5)));
   teardown_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
@@ -344,8 +368,6 @@ void BasicStreamSession<Stream>::close_with(websocket::close_code code) {
     beast::error_code ignored;
     beast::get_lowest_layer(self->ws_).socket().close(ignored);
   });
-  if (!accepted_) return;  // on_accept closes once the handshake is done
-  if (!writing_) begin_close();
 }
 
 template <class Stream>

@@ -39,7 +39,10 @@ class StreamSession : public StreamSubscriber {
   // Answers the upgrade request and starts serving.
   virtual void run(HttpRequest request) = 0;
 
-  // Closes with 1001 (going away): the server is stopping. Any thread.
+  // Closes with 1001 (going away): the server is stopping. The messages
+  // already queued are written first, so a subscriber that keeps up misses
+  // nothing published before the call; nothing is queued after it. Any
+  // thread.
   virtual void stop() = 0;
 };
 
@@ -75,6 +78,14 @@ class BasicStreamSession final : public StreamSession,
   // Closes with `code` once no write is in flight; tears the connection down
   // if the close cannot be written within the slow-client timeout.
   void close_with(boost::beast::websocket::close_code code);
+  // Queues nothing more, writes what is queued, then close_with(code);
+  // tears the connection down if that takes longer than the slow-client
+  // timeout.
+  void close_after_queue(boost::beast::websocket::close_code code);
+  // Closes the socket unless the session is finished within the slow-client
+  // timeout (at least 5 s): a client that does not read cannot receive a
+  // close frame either.
+  void arm_teardown();
   void begin_close();
   void finish();
 
@@ -95,6 +106,8 @@ class BasicStreamSession final : public StreamSession,
   bool finished_ = false;
   bool released_ = false;  // the hub's connection slot is given back
   std::optional<boost::beast::websocket::close_code> close_code_;  // close requested
+  // Set by close_after_queue(): close with this once the queue is empty.
+  std::optional<boost::beast::websocket::close_code> close_when_drained_;
   bool close_started_ = false;
   StreamMessagePtr in_flight_;
 

@@ -348,7 +348,9 @@ TEST(StreamSlowConsumerTest, StuckClientIsClosedWhileOthersGetEveryForecastInTim
   EXPECT_GE(live_min, static_cast<std::uint64_t>(kTopicsPerClient) * (closed_after.count() + 2));
   // (The sanitizer builds run the daemon about ten times slower: there the
   // order and completeness above are checked, not the timing.)
-  if (!kSanitizerBuild) EXPECT_EQ(late, 0u) << "forecasts later than 1 s after their bar's end";
+  if (!kSanitizerBuild) {
+    EXPECT_EQ(late, 0u) << "forecasts later than 1 s after their bar's end";
+  }
 
   const long rss_growth = rss_max - rss_full;
   std::printf(

@@ -18,8 +18,10 @@
 #include <boost/beast/websocket.hpp>
 #include <csignal>
 #include <map>
+#include <regex>
 #include <sstream>
 
+#include "feeds/bar_log_reader.hpp"
 #include "tests/faults/net_harness.hpp"
 
 namespace tickcast::test {
@@ -264,6 +266,43 @@ TEST(SubscriberFaultTest, GarbageAndOneMebibyteFramesCostOnlyTheSenderItsConnect
   const std::string metrics = http_get(daemon.port(), "/metrics").body;
   EXPECT_EQ(sample(metrics, "tickcast_subscriber_closed_total{reason=\"frame_too_big\"}"), 1);
   stop(daemon);
+}
+
+TEST(SubscriberFaultTest, SigtermClosesSubscribersWith1001OnlyAfterTheLastLoggedBarAndForecast) {
+  RunningDaemon daemon(replay_config(""));
+  ASSERT_TRUE(daemon.started()) << daemon.process().output();
+  Subscriber subscriber(daemon.port());
+  subscriber.send(
+      R"({"op":"subscribe","topics":["bar:binance:BTCUSDT","forecast:binance:BTCUSDT"]})");
+  ASSERT_TRUE(subscriber.receive_until("\"type\":\"forecast\""));
+
+  // Stop while bars flow; read to the end.
+  daemon.process().signal(SIGTERM);
+  const std::regex bar_sequence("\"type\":\"bar\".*\"sequence\":([0-9]+)");
+  const std::regex forecast_for("\"type\":\"forecast\".*\"bar_sequence\":([0-9]+)");
+  std::uint64_t last_bar = 0, last_forecast = 0;
+  for (std::string m = subscriber.receive(); !m.empty(); m = subscriber.receive()) {
+    std::smatch match;
+    if (m.find("\"snapshot\":true") != std::string::npos) continue;
+    if (std::regex_search(m, match, bar_sequence)) last_bar = std::stoull(match[1]);
+    if (std::regex_search(m, match, forecast_for)) last_forecast = std::stoull(match[1]);
+  }
+  EXPECT_EQ(subscriber.close_code(), 1001);
+  const auto status = daemon.process().wait_exit(10s);
+  ASSERT_TRUE(status);
+  EXPECT_EQ(*status, 0) << daemon.process().output();
+
+  // The newest bar in the log reached the subscriber, and its forecast too.
+  std::vector<Bar> logged;
+  feeds::BarLogReadStats stats;
+  ASSERT_TRUE(
+      feeds::read_bar_log(daemon.dir().path() / "state/bars/binance/BTCUSDT", {}, logged, stats)
+          .is_ok());
+  ASSERT_FALSE(logged.empty());
+  std::uint64_t newest = 0;
+  for (const Bar& bar : logged) newest = std::max(newest, bar.sequence);
+  EXPECT_EQ(last_bar, newest);
+  EXPECT_EQ(last_forecast, newest);
 }
 
 TEST(SubscriberFaultTest, ACrowdOfSlowlorisRequestsIsCutAtTheRequestTimeout) {
