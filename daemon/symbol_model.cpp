@@ -45,15 +45,11 @@ std::string format_loss(double value) {
 std::string read_window(const std::filesystem::path& state_dir, const std::string& exchange,
                         const std::string& symbol, std::int64_t interval_ns,
                         std::uint64_t up_to_sequence, int window, std::vector<Bar>& out) {
-  feeds::BarHistory history;
+  feeds::BarLogReadStats stats;
   const feeds::IoStatus status =
-      feeds::load_bar_history(state_dir, exchange, symbol, interval_ns, {}, history);
+      feeds::load_recent_bars(state_dir, exchange, symbol, interval_ns, up_to_sequence,
+                              static_cast<std::size_t>(std::max(window, 0)), {}, out, stats);
   if (!status.is_ok()) return "reading the bar log: " + status.message();
-  auto end = std::upper_bound(
-      history.bars.begin(), history.bars.end(), up_to_sequence,
-      [](std::uint64_t sequence, const Bar& bar) { return sequence < bar.sequence; });
-  const auto count = std::min<std::ptrdiff_t>(window, end - history.bars.begin());
-  out.assign(end - count, end);
   return {};
 }
 

@@ -40,4 +40,16 @@ IoStatus load_bar_history(const std::filesystem::path& state_dir, std::string_vi
                           std::string_view symbol, std::int64_t interval_ns,
                           const BarLogReporter& reporter, BarHistory& out);
 
+// The newest `count` bars of `interval_ns` with a sequence at most
+// `up_to_sequence` (the newest revision of each, in sequence order), or all
+// of them if there are fewer. Reads the segments newest first and stops once
+// it has them, so the cost follows `count`, not the age of the log: a retrain
+// job's window, read while the log goes back months. Corruption goes to
+// `reporter`; only I/O errors fail.
+IoStatus load_recent_bars(const std::filesystem::path& state_dir, std::string_view exchange,
+                          std::string_view symbol, std::int64_t interval_ns,
+                          std::uint64_t up_to_sequence, std::size_t count,
+                          const BarLogReporter& reporter, std::vector<Bar>& out,
+                          BarLogReadStats& stats);
+
 }  // namespace tickcast::feeds

@@ -51,6 +51,13 @@ std::size_t resync(std::string_view data, std::size_t pos) {
 
 IoStatus read_bar_log_segment(const std::filesystem::path& segment, const BarLogReporter& reporter,
                               std::vector<Bar>& out, BarLogReadStats& stats) {
+  return for_each_bar_in_segment(
+      segment, reporter, [&out](Bar&& bar) { out.push_back(std::move(bar)); }, stats);
+}
+
+IoStatus for_each_bar_in_segment(const std::filesystem::path& segment,
+                                 const BarLogReporter& reporter,
+                                 const std::function<void(Bar&&)>& sink, BarLogReadStats& stats) {
   std::ifstream in(segment, std::ios::binary);
   if (!in) return IoStatus::from_errno("open", segment.string(), errno);
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -110,8 +117,8 @@ IoStatus read_bar_log_segment(const std::filesystem::path& segment, const BarLog
     } else if (auto bar = decode_bar(record->payload)) {
       bar->exchange = info->exchange;
       bar->symbol = info->symbol;
-      out.push_back(std::move(*bar));
       ++stats.bars;
+      sink(std::move(*bar));
     } else {
       ++stats.corrupt_records;
       stats.corrupt_bytes += record->size;

@@ -35,8 +35,13 @@ using BarLogReporter =
     std::function<void(const std::filesystem::path& segment, std::uint64_t offset,
                        std::uint64_t bytes_dropped, std::string_view reason)>;
 
-// Appends the bars of one segment file to `out` (exchange and symbol from the
+// Hands each bar of one segment file to `sink` (exchange and symbol from the
 // segment's info record), in the order they were written.
+IoStatus for_each_bar_in_segment(const std::filesystem::path& segment,
+                                 const BarLogReporter& reporter,
+                                 const std::function<void(Bar&&)>& sink, BarLogReadStats& stats);
+
+// Appends the bars of one segment file to `out`, as for_each_bar_in_segment.
 IoStatus read_bar_log_segment(const std::filesystem::path& segment, const BarLogReporter& reporter,
                               std::vector<Bar>& out, BarLogReadStats& stats);
 

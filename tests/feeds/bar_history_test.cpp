@@ -125,5 +125,90 @@ TEST_F(BarHistoryTest, AnIntervalChangeStartsANewSeriesWithFreshSequenceNumbers)
   EXPECT_TRUE(h.resume_from);
 }
 
+// A log of many small segments: 60 one-minute bars, each fifth revised two
+// bars later (so some revisions land in a newer segment than their bar),
+// then an interval change to five minutes and 20 more bars.
+void write_long_log(const fs::path& state_dir) {
+  BarLogOptions options;
+  options.segment_bytes = 1500;  // a handful of records per segment
+  std::unique_ptr<BarLogWriter> writer;
+  ASSERT_TRUE(BarLogWriter::open(bar_log_dir(state_dir, "binance", "BTCUSDT"), "binance", "BTCUSDT",
+                                 options, 0, writer)
+                  .is_ok());
+  const auto bar = [](std::uint64_t sequence, std::int64_t interval_ns, std::uint32_t revision) {
+    Bar b;
+    b.exchange = "binance";
+    b.symbol = "BTCUSDT";
+    b.interval_ns = interval_ns;
+    b.sequence = sequence;
+    b.start_ns = static_cast<std::int64_t>(sequence) * interval_ns;
+    b.end_ns = b.start_ns + interval_ns;
+    b.revision = revision;
+    b.close = 100.0 + static_cast<double>(sequence) + revision / 10.0;
+    b.open = b.high = b.low = b.close;
+    return b;
+  };
+  for (std::uint64_t q = 0; q < 60; ++q) {
+    ASSERT_TRUE(writer->append(bar(q, kMin, 0), 0).is_ok());
+    if (q >= 2 && (q - 2) % 5 == 0) {
+      ASSERT_TRUE(writer->append(bar(q - 2, kMin, 1), 0).is_ok());
+    }
+  }
+  for (std::uint64_t q = 60; q < 80; ++q) {
+    ASSERT_TRUE(writer->append(bar(q, 5 * kMin, 0), 0).is_ok());
+  }
+}
+
+TEST_F(BarHistoryTest, RecentBarsAreTheTailOfTheWholeHistoryReadFromTheNewestSegmentsOnly) {
+  write_long_log(state_dir_);
+  const std::size_t segments =
+      list_bar_log_segments(bar_log_dir(state_dir_, "binance", "BTCUSDT")).size();
+  ASSERT_GT(segments, 10u) << "the log should span many segments";
+  for (const std::int64_t interval_ns : {kMin, 5 * kMin}) {
+    const BarHistory whole = load(interval_ns);  // every segment, every record
+    for (const std::uint64_t up_to : {0ull, 7ull, 40ull, 59ull, 65ull, 79ull, 1000ull}) {
+      for (const std::size_t count : {0u, 1u, 5u, 12u, 30u, 100u}) {
+        SCOPED_TRACE("interval " + std::to_string(interval_ns / kSec) + " s, up to " +
+                     std::to_string(up_to) + ", count " + std::to_string(count));
+        std::vector<Bar> expected;
+        for (const Bar& b : whole.bars) {
+          if (b.sequence <= up_to) expected.push_back(b);
+        }
+        if (expected.size() > count) expected.erase(expected.begin(), expected.end() - count);
+
+        std::vector<Bar> recent;
+        BarLogReadStats stats;
+        ASSERT_TRUE(load_recent_bars(state_dir_, "binance", "BTCUSDT", interval_ns, up_to, count,
+                                     nullptr, recent, stats)
+                        .is_ok());
+        ASSERT_EQ(recent.size(), expected.size());
+        for (std::size_t i = 0; i < recent.size(); ++i) {
+          EXPECT_EQ(recent[i].sequence, expected[i].sequence) << i;
+          EXPECT_EQ(recent[i].revision, expected[i].revision) << i;
+          EXPECT_EQ(recent[i].close, expected[i].close) << i;
+          EXPECT_EQ(recent[i].symbol, "BTCUSDT");
+        }
+      }
+    }
+  }
+  // The newest few bars come from the newest few segments, not the log.
+  std::vector<Bar> recent;
+  BarLogReadStats stats;
+  ASSERT_TRUE(
+      load_recent_bars(state_dir_, "binance", "BTCUSDT", 5 * kMin, 79, 5, nullptr, recent, stats)
+          .is_ok());
+  EXPECT_EQ(recent.size(), 5u);
+  EXPECT_LE(stats.segments, 3u) << "of " << segments;
+}
+
+TEST_F(BarHistoryTest, RecentBarsOfAMissingLogAreNone) {
+  std::vector<Bar> recent{Bar{}};
+  BarLogReadStats stats;
+  ASSERT_TRUE(
+      load_recent_bars(state_dir_, "binance", "BTCUSDT", kMin, 100, 10, nullptr, recent, stats)
+          .is_ok());
+  EXPECT_TRUE(recent.empty());
+}
+
 }  // namespace
 }  // namespace tickcast::feeds
