@@ -80,7 +80,7 @@ DOWN_EXCHANGE = "coinbase"
 QUIET_ON_DEMO = {
     "TickcastFeedStale", "TickcastDecodeErrors", "TickcastTradeIdGaps", "TickcastBarLogErrors",
     "TickcastDown", "TickcastRestarting", "TickcastConfigReloadFailed", "TickcastSubscribersDropped",
-    "TickcastCheckpointErrors",
+    "TickcastCheckpointErrors", "TickcastPriceOutliers", "TickcastSeriesBreak",
 }
 
 
