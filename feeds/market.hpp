@@ -88,6 +88,9 @@ struct Bar {
   // 0 when the bar first closes; n for its n-th revision by late trades
   // (bars.late_policy = "revise"). A revision keeps the bar's sequence.
   std::uint32_t revision = 0;
+
+  // Every field equal (prices bit for bit): a bar read back is the bar written.
+  friend bool operator==(const Bar&, const Bar&) = default;
 };
 
 }  // namespace tickcast

@@ -18,16 +18,6 @@ namespace {
 using ::testing::HasSubstr;
 using namespace std::chrono_literals;
 
-DaemonConfig replay_config(std::string server_keys = "") {
-  const int replay_port = free_port();
-  DaemonConfig config;
-  config.server_keys = std::move(server_keys);
-  config.rest = "url = \"ws://127.0.0.1:" + std::to_string(replay_port) +
-                "/stream\"\n\n[replay]\nenabled = true\nport = " + std::to_string(replay_port) +
-                "\nseed = 5\n\n[bars]\ninterval = \"1s\"\nallowed_lateness = \"200ms\"\n";
-  return config;
-}
-
 // Runs live_page_browser.js on `page_url`; its output is in the result.
 CommandResult open_in_browser(const std::string& page_url, const TempDir& out) {
   return run_command({"/usr/bin/env", std::string("NODE_PATH=") + TICKCAST_NODE_MODULES,
@@ -53,7 +43,7 @@ void keep_screenshot(const TempDir& out, const std::string& name) {
 }
 
 TEST(LivePageTest, ChartAppearsAndUpdatesInChromium) {
-  RunningDaemon daemon(replay_config());
+  RunningDaemon daemon(replay_config(5));
   ASSERT_TRUE(daemon.started()) << daemon.process().output();
   // One self-contained document: uPlot inlined, nothing to fetch.
   const HttpReply page = http_get(daemon.port(), "/");
@@ -71,7 +61,7 @@ TEST(LivePageTest, ChartAppearsAndUpdatesInChromium) {
 TEST(LivePageTest, TokenInThePageAddressReachesTheStream) {
   TempDir tokens_dir;
   const auto tokens = tokens_dir.write("tokens", "page-token-7\n");
-  RunningDaemon daemon(replay_config("auth_tokens_file = \"" + tokens.string() + "\"\n"));
+  RunningDaemon daemon(replay_config(5, "auth_tokens_file = \"" + tokens.string() + "\"\n"));
   ASSERT_TRUE(daemon.started()) << daemon.process().output();
   TempDir out;
   CommandResult browser = open_in_browser(

@@ -29,16 +29,8 @@ double sample(const std::string& metrics, const std::string& prefix) {
   return std::stod(metrics.substr(space + 1, metrics.find('\n', space) - space - 1));
 }
 
-DaemonConfig replay_config(int replay_port) {
-  DaemonConfig config;
-  config.rest = "url = \"ws://127.0.0.1:" + std::to_string(replay_port) +
-                "/stream\"\n\n[replay]\nenabled = true\nport = " + std::to_string(replay_port) +
-                "\nseed = 7\n\n[bars]\ninterval = \"1s\"\nallowed_lateness = \"200ms\"\n";
-  return config;
-}
-
 TEST(MarketDataTest, ReplayedTradesBecomeBarsVisibleInMetrics) {
-  RunningDaemon daemon(replay_config(free_port()));
+  RunningDaemon daemon(replay_config(7));
   ASSERT_TRUE(daemon.started()) << daemon.process().output();
   ASSERT_TRUE(daemon.process().wait_for_output("feed binance: connected", 10s))
       << daemon.process().output();
@@ -82,8 +74,8 @@ TEST(MarketDataTest, ReplayedTradesBecomeBarsVisibleInMetrics) {
 }
 
 TEST(MarketDataTest, BarSequenceContinuesFromTheBarLogAfterARestart) {
-  const int replay_port = free_port();
-  DaemonConfig config = replay_config(replay_port);
+  // One config for both runs: the same replay port and seed.
+  const DaemonConfig config = replay_config(7);
   TempDir state;
   // Both runs share one state dir: the second must read the first's bar log.
   auto run_once = [&](std::chrono::seconds how_long) {

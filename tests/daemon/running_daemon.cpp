@@ -4,6 +4,17 @@
 
 namespace tickcast::test {
 
+DaemonConfig replay_config(int seed, std::string server_keys) {
+  const int replay_port = free_port();
+  DaemonConfig config;
+  config.server_keys = std::move(server_keys);
+  config.rest = "url = \"ws://127.0.0.1:" + std::to_string(replay_port) +
+                "/stream\"\n\n[replay]\nenabled = true\nport = " + std::to_string(replay_port) +
+                "\nseed = " + std::to_string(seed) +
+                "\n\n[bars]\ninterval = \"1s\"\nallowed_lateness = \"200ms\"\n";
+  return config;
+}
+
 std::string RunningDaemon::render(const TempDir& dir, const DaemonConfig& config) {
   return "[daemon]\nstate_dir = \"" + (dir.path() / "state").string() +
          "\"\nshutdown_timeout = " + "\"3s\"\n" + config.daemon_keys +

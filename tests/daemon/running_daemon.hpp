@@ -24,6 +24,11 @@ inline DaemonConfig with_server_keys(std::string keys) {
   return config;
 }
 
+// The feed on the daemon's built-in replay exchange (`seed`, on a free port)
+// and one-second bars that close 200 ms after their end: bars, forecasts and
+// stream messages every second, offline.
+DaemonConfig replay_config(int seed, std::string server_keys = "");
+
 class RunningDaemon {
  public:
   // `before_start` (optional) runs after the config is written and before

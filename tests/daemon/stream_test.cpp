@@ -17,16 +17,6 @@ namespace {
 using ::testing::HasSubstr;
 using namespace std::chrono_literals;
 
-DaemonConfig replay_config(std::string server_keys = "") {
-  const int replay_port = free_port();
-  DaemonConfig config;
-  config.server_keys = std::move(server_keys);
-  config.rest = "url = \"ws://127.0.0.1:" + std::to_string(replay_port) +
-                "/stream\"\n\n[replay]\nenabled = true\nport = " + std::to_string(replay_port) +
-                "\nseed = 11\n\n[bars]\ninterval = \"1s\"\nallowed_lateness = \"200ms\"\n";
-  return config;
-}
-
 // Runs one scenario of stream_client.py; returns its exit status and output.
 CommandResult scenario(const std::string& name, int port, const std::string& extra = "") {
   return run_command(
@@ -49,7 +39,7 @@ void stop(RunningDaemon& daemon) {
 }
 
 TEST(StreamTest, ProtocolSnapshotAndMetrics) {
-  RunningDaemon daemon(replay_config());
+  RunningDaemon daemon(replay_config(11));
   ASSERT_TRUE(daemon.started()) << daemon.process().output();
   ASSERT_TRUE(daemon.process().wait_for_output("feed binance: connected", 10s))
       << daemon.process().output();
@@ -81,7 +71,8 @@ TEST(StreamTest, ProtocolSnapshotAndMetrics) {
 
 TEST(StreamTest, LimitsAnswerOrClose) {
   RunningDaemon daemon(
-      replay_config("stream_max_topics = 1\nstream_max_messages_per_second = 5\n"
+      replay_config(11,
+                    "stream_max_topics = 1\nstream_max_messages_per_second = 5\n"
                     "stream_max_frame_bytes = \"1KiB\"\nstream_max_connections_per_ip = 2\n"));
   ASSERT_TRUE(daemon.started()) << daemon.process().output();
   expect_scenario("max_topics", daemon.port());
@@ -99,8 +90,8 @@ TEST(StreamTest, TokensAreRequiredAndReloadedOnSighup) {
   TempDir tokens_dir;
   const auto tokens =
       tokens_dir.write("tokens", "# subscribers\nalpha-token-1\n\n  beta-token-2  \n");
-  RunningDaemon daemon(
-      replay_config("auth_tokens_file = \"" + tokens.string() + "\"\nprotect_metrics = true\n"));
+  RunningDaemon daemon(replay_config(
+      11, "auth_tokens_file = \"" + tokens.string() + "\"\nprotect_metrics = true\n"));
   ASSERT_TRUE(daemon.started()) << daemon.process().output();
 
   expect_scenario("auth_required", daemon.port(), "--token alpha-token-1");
@@ -128,7 +119,7 @@ TEST(StreamTest, TokensAreRequiredAndReloadedOnSighup) {
 }
 
 TEST(StreamTest, AllowedOriginsReplaceTheSameOriginRule) {
-  RunningDaemon daemon(replay_config("allowed_origins = [\"https://good.example\"]\n"));
+  RunningDaemon daemon(replay_config(11, "allowed_origins = [\"https://good.example\"]\n"));
   ASSERT_TRUE(daemon.started()) << daemon.process().output();
   expect_scenario("allowed_origin", daemon.port());
   stop(daemon);
@@ -143,15 +134,15 @@ TEST(StreamTest, TlsOnTheSamePort) {
                                     key.string(), "-out", cert.string(), "-days", "1", "-subj",
                                     "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1"});
   ASSERT_EQ(made.status, 0) << made.output;
-  RunningDaemon daemon(
-      replay_config("tls_cert = \"" + cert.string() + "\"\ntls_key = \"" + key.string() + "\"\n"));
+  RunningDaemon daemon(replay_config(
+      11, "tls_cert = \"" + cert.string() + "\"\ntls_key = \"" + key.string() + "\"\n"));
   ASSERT_TRUE(daemon.started()) << daemon.process().output();
   expect_scenario("tls", daemon.port(), "--tls-ca " + cert.string());
   stop(daemon);
 }
 
 TEST(StreamTest, TlsKeyWithoutCertificateStopsTheStart) {
-  RunningDaemon daemon(replay_config("tls_key = \"/nonexistent/key.pem\"\n"));
+  RunningDaemon daemon(replay_config(11, "tls_key = \"/nonexistent/key.pem\"\n"));
   auto status = daemon.process().wait_exit(10s);
   ASSERT_TRUE(status);
   EXPECT_NE(*status, 0);
@@ -160,7 +151,7 @@ TEST(StreamTest, TlsKeyWithoutCertificateStopsTheStart) {
 }
 
 TEST(StreamTest, UnreadableTokensFileStopsTheStart) {
-  RunningDaemon daemon(replay_config("auth_tokens_file = \"/nonexistent/tokens\"\n"));
+  RunningDaemon daemon(replay_config(11, "auth_tokens_file = \"/nonexistent/tokens\"\n"));
   auto status = daemon.process().wait_exit(10s);
   ASSERT_TRUE(status);
   EXPECT_NE(*status, 0);

@@ -33,44 +33,14 @@
 #include "feeds/bar_log_reader.hpp"
 #include "feeds/bar_log_writer.hpp"
 #include "model/atomic_file.hpp"
+#include "tests/support/numbered_bar.hpp"
 #include "tests/support/process.hpp"
 
 namespace tickcast::test {
 namespace {
 
 namespace fs = std::filesystem;
-constexpr std::int64_t kSecond = 1'000'000'000;
 constexpr int kKills = 300;
-
-// Bar `sequence` is a pure function of its number, so any damage shows.
-Bar make_bar(std::uint64_t sequence) {
-  Bar bar;
-  bar.exchange = "binance";
-  bar.symbol = "BTCUSDT";
-  bar.interval_ns = kSecond;
-  bar.start_ns = 1'700'000'000 * kSecond + static_cast<std::int64_t>(sequence) * kSecond;
-  bar.end_ns = bar.start_ns + kSecond;
-  bar.open = 100.0 + static_cast<double>(sequence % 977) / 8.0;
-  bar.high = bar.open + 2;
-  bar.low = bar.open - 2;
-  bar.close = bar.open + 0.25;
-  bar.volume = 1 + static_cast<double>(sequence % 13);
-  bar.quote_volume = bar.volume * bar.close;
-  bar.buy_volume = bar.volume / 4;
-  bar.sell_volume = bar.volume - bar.buy_volume;
-  bar.vwap = bar.close;
-  bar.trade_count = sequence + 1;
-  bar.sequence = sequence;
-  bar.status = BarStatus::kTraded;
-  return bar;
-}
-
-bool same_bar(const Bar& a, const Bar& b) {
-  return a.sequence == b.sequence && a.start_ns == b.start_ns && a.end_ns == b.end_ns &&
-         a.open == b.open && a.high == b.high && a.low == b.low && a.close == b.close &&
-         a.volume == b.volume && a.buy_volume == b.buy_volume && a.vwap == b.vwap &&
-         a.trade_count == b.trade_count && a.status == b.status && a.revision == b.revision;
-}
 
 // A checkpoint stand-in that proves its own integrity: generation, body
 // length, a body drawn from a PRNG seeded by the generation, and an FNV-1a
@@ -123,7 +93,7 @@ std::int64_t read_generation(const fs::path& path) {
     if (::write(report, line, static_cast<std::size_t>(n)) != n) ::_exit(3);
   };
   for (;;) {
-    if (!writer->append(make_bar(next_bar), now).is_ok()) ::_exit(4);
+    if (!writer->append(numbered_bar(next_bar), now).is_ok()) ::_exit(4);
     say('B', next_bar++);
     if (!model::write_file_atomically(checkpoint, generation_file(next_generation)).empty()) {
       ::_exit(5);
@@ -207,7 +177,7 @@ TEST(KillLoopTest, KillNineDuringBarLogAndCheckpointWritesNeverLeavesACorruptSta
     ASSERT_EQ(corruptions, 0) << "after kill " << kills;
     for (std::size_t i = 0; i < bars.size(); ++i) {
       ASSERT_EQ(bars[i].sequence, i) << "after kill " << kills;
-      ASSERT_TRUE(same_bar(bars[i], make_bar(i))) << "bar " << i << " damaged after kill " << kills;
+      ASSERT_TRUE(bars[i] == numbered_bar(i)) << "bar " << i << " damaged after kill " << kills;
     }
     if (reports.last_bar >= 0) {
       ASSERT_GE(static_cast<std::int64_t>(bars.size()), reports.last_bar + 1);

@@ -34,16 +34,6 @@ using tcp = net::ip::tcp;
 using ::testing::HasSubstr;
 using namespace std::chrono_literals;
 
-DaemonConfig replay_config(const std::string& server_keys) {
-  const int replay_port = free_port();
-  DaemonConfig config;
-  config.server_keys = server_keys;
-  config.rest = "url = \"ws://127.0.0.1:" + std::to_string(replay_port) +
-                "/stream\"\n\n[replay]\nenabled = true\nport = " + std::to_string(replay_port) +
-                "\nseed = 5\n" + one_second_bars();
-  return config;
-}
-
 std::size_t open_fds(pid_t pid) {
   std::size_t n = 0;
   const std::string dir = "/proc/" + std::to_string(pid) + "/fd";
@@ -113,8 +103,8 @@ TEST(SubscriberFaultTest, TenThousandIdleConnectionsNeitherExhaustTheDaemonNorLo
   ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &limit), 0);
 
   constexpr std::size_t kMaxConnections = 500;
-  RunningDaemon daemon(replay_config("max_connections = " + std::to_string(kMaxConnections) +
-                                     "\nidle_timeout = \"1m\"\n"));
+  RunningDaemon daemon(replay_config(
+      5, "max_connections = " + std::to_string(kMaxConnections) + "\nidle_timeout = \"1m\"\n"));
   ASSERT_TRUE(daemon.started()) << daemon.process().output();
   const pid_t pid = daemon.process().pid();
   const std::size_t fds_before = open_fds(pid);
@@ -189,7 +179,7 @@ void expect_only_failed_vtable_probes(const std::string& log) {
 
 TEST(SubscriberFaultTest, OutOfDescriptorsPausesAcceptingInsteadOfSpinning) {
   // The daemon may hold 64 descriptors; connections beyond fail in accept().
-  RunningDaemon daemon(replay_config("max_connections = 1000\n"), env_for_fd_exhaustion());
+  RunningDaemon daemon(replay_config(5, "max_connections = 1000\n"), env_for_fd_exhaustion());
   ASSERT_TRUE(daemon.started()) << daemon.process().output();
   const pid_t pid = daemon.process().pid();
   ASSERT_EQ(
@@ -234,7 +224,7 @@ TEST(SubscriberFaultTest, OutOfDescriptorsPausesAcceptingInsteadOfSpinning) {
 }
 
 TEST(SubscriberFaultTest, GarbageAndOneMebibyteFramesCostOnlyTheSenderItsConnection) {
-  RunningDaemon daemon(replay_config(""));
+  RunningDaemon daemon(replay_config(5, ""));
   ASSERT_TRUE(daemon.started()) << daemon.process().output();
   Subscriber bystander(daemon.port());
   bystander.send(R"({"op":"subscribe","topics":["bar:binance:BTCUSDT"],"id":1})");
@@ -269,7 +259,7 @@ TEST(SubscriberFaultTest, GarbageAndOneMebibyteFramesCostOnlyTheSenderItsConnect
 }
 
 TEST(SubscriberFaultTest, SigtermClosesSubscribersWith1001OnlyAfterTheLastLoggedBarAndForecast) {
-  RunningDaemon daemon(replay_config(""));
+  RunningDaemon daemon(replay_config(5, ""));
   ASSERT_TRUE(daemon.started()) << daemon.process().output();
   Subscriber subscriber(daemon.port());
   subscriber.send(
@@ -307,7 +297,7 @@ TEST(SubscriberFaultTest, SigtermClosesSubscribersWith1001OnlyAfterTheLastLogged
 
 TEST(SubscriberFaultTest, ACrowdOfSlowlorisRequestsIsCutAtTheRequestTimeout) {
   constexpr int kSlow = 50;
-  RunningDaemon daemon(replay_config("request_timeout = \"1s\"\nmax_connections = 256\n"));
+  RunningDaemon daemon(replay_config(5, "request_timeout = \"1s\"\nmax_connections = 256\n"));
   ASSERT_TRUE(daemon.started()) << daemon.process().output();
   net::io_context ioc;
   std::vector<tcp::socket> slow;

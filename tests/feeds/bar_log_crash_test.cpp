@@ -26,56 +26,17 @@
 #include "feeds/bar_log_paths.hpp"
 #include "feeds/bar_log_reader.hpp"
 #include "feeds/bar_log_writer.hpp"
+#include "tests/support/numbered_bar.hpp"
 
 namespace tickcast::feeds {
 namespace {
 
 namespace fs = std::filesystem;
-constexpr std::int64_t kSec = 1'000'000'000;
 
 std::int64_t steady_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
       .count();
-}
-
-// Bar `seq` is fully determined by its sequence number, so any damage shows.
-Bar make_bar(std::uint64_t seq) {
-  Bar b;
-  b.exchange = "binance";
-  b.symbol = "BTCUSDT";
-  b.interval_ns = kSec;
-  b.start_ns = 1'700'000'000 * kSec + static_cast<std::int64_t>(seq) * kSec;
-  b.end_ns = b.start_ns + kSec;
-  b.open = 100.0 + static_cast<double>(seq % 1000) / 7.0;
-  b.high = b.open + 1;
-  b.low = b.open - 1;
-  b.close = b.open + 0.5;
-  b.volume = static_cast<double>(seq) * 0.001;
-  b.quote_volume = b.volume * b.close;
-  b.buy_volume = b.volume / 3;
-  b.sell_volume = b.volume - b.buy_volume;
-  b.trade_count = seq * 3;
-  b.vwap = b.close;
-  b.first_trade_time_ns = b.start_ns + 1;
-  b.last_trade_time_ns = b.end_ns - 1;
-  b.first_trade_id = seq * 10;
-  b.last_trade_id = seq * 10 + 9;
-  b.sequence = seq;
-  b.status = BarStatus::kTraded;
-  return b;
-}
-
-bool same_bar(const Bar& a, const Bar& b) {
-  return a.exchange == b.exchange && a.symbol == b.symbol && a.interval_ns == b.interval_ns &&
-         a.start_ns == b.start_ns && a.end_ns == b.end_ns && a.open == b.open && a.high == b.high &&
-         a.low == b.low && a.close == b.close && a.volume == b.volume &&
-         a.quote_volume == b.quote_volume && a.buy_volume == b.buy_volume &&
-         a.sell_volume == b.sell_volume && a.trade_count == b.trade_count && a.vwap == b.vwap &&
-         a.first_trade_time_ns == b.first_trade_time_ns &&
-         a.last_trade_time_ns == b.last_trade_time_ns && a.first_trade_id == b.first_trade_id &&
-         a.last_trade_id == b.last_trade_id && a.sequence == b.sequence && a.status == b.status &&
-         a.revision == b.revision;
 }
 
 struct Progress {
@@ -98,7 +59,7 @@ struct Progress {
   }
   char line[128];
   while (true) {
-    if (!writer->append(make_bar(next), steady_ns()).is_ok()) ::_exit(5);
+    if (!writer->append(test::numbered_bar(next), steady_ns()).is_ok()) ::_exit(5);
     const int n =
         std::snprintf(line, sizeof line, "%llu %lld %llu %lld\n",
                       static_cast<unsigned long long>(next), static_cast<long long>(steady_ns()),
@@ -144,7 +105,7 @@ std::uint64_t expect_intact_prefix(const fs::path& dir, const std::string& what)
   EXPECT_EQ(stats.corrupt_bytes, 0u) << what;
   const auto bars = latest_revisions(records);
   for (std::size_t i = 0; i < bars.size(); ++i) {
-    if (!same_bar(bars[i], make_bar(i))) {
+    if (bars[i] != test::numbered_bar(i)) {
       ADD_FAILURE() << what << ": bar " << i << " is missing or damaged (found sequence "
                     << bars[i].sequence << ")";
       break;
