@@ -182,7 +182,7 @@ int backtest_main(std::span<const std::string_view> args) {
       .option("bars", "FILE", "bars (any format tickcast train reads)")
       .option("trades", "FILE", "trades CSV (tickcast format), resampled with [bars]")
       .option("frames", "FILE",
-              "recorded frames, \"<recv_ns> <frame>\" per line (uncompressed), decoded by the "
+              "recorded frames, \"<recv_ns> <frame>\" per line (gzip or plain), decoded by the "
               "first [[feeds]] entry's dialect and resampled with [bars]")
       .option("out", "DIR", "directory for the outputs (created if missing)", std::nullopt, true)
       .option("seed", "N", "overrides model.seed")
