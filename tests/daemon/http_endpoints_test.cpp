@@ -11,6 +11,7 @@
 
 #include "tests/daemon/running_daemon.hpp"
 #include "tests/support/http_client.hpp"
+#include "tests/support/slow_build.hpp"
 
 namespace tickcast::test {
 namespace {
@@ -79,6 +80,14 @@ TEST(HttpEndpointsTest, ProcessMetricsDescribeThisProcess) {
       std::regex_search(body, match, std::regex("\nprocess_resident_memory_bytes ([0-9.e+]+)")));
   EXPECT_GT(std::stod(match[1]), 1e6);
   EXPECT_LT(std::stod(match[1]), 1e9);
+  // glibc's own count of the heap; the sanitizers' allocators bypass it.
+  ASSERT_TRUE(
+      std::regex_search(body, match, std::regex("\ntickcast_heap_in_use_bytes ([0-9.e+]+)")));
+  if (!kSanitizerBuild) {  // ~1.8 MB for this config in the release build
+    EXPECT_GT(std::stod(match[1]), 1e5);
+    EXPECT_LT(std::stod(match[1]), 1e9);
+  }
+  EXPECT_TRUE(std::regex_search(body, std::regex("\ntickcast_heap_free_bytes [0-9.e+]+")));
 }
 
 TEST(HttpEndpointsTest, HealthzIsOkWhileReadyzSaysWhatIsMissing) {
